@@ -1,0 +1,43 @@
+# faigen: the two commands of the README, and the developer targets behind them.
+SWIFT ?= swift
+OUT ?= fai-config
+BUILD_PACKAGES := libpcre2-dev pkg-config
+TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind
+BENCH_PACKAGES := systemd virt-what hyperfine
+
+.PHONY: render test deps test-deps build release bench golden clean
+
+## Render the embedded default site into $(OUT) (default ./fai-config).
+render: deps
+	$(SWIFT) build -c release --product faigen
+	.build/release/faigen render $(OUT)
+
+## Run the whole test suite (installs what the tests need first).
+test: deps test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+deps:
+	@scripts/ensure-apt $(BUILD_PACKAGES)
+
+test-deps:
+	@scripts/ensure-apt $(TEST_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+## A release binary that runs without the Swift toolchain (an FAI nfsroot).
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product faigen
+
+## Benchmarks beside the peer tools; prints numbers, asserts nothing.
+bench: deps test-deps release
+	@scripts/ensure-apt $(BENCH_PACKAGES)
+	bench/run
+
+## Regenerate golden/ on purpose; read `git diff golden/` before committing.
+golden: deps
+	FAIGEN_UPDATE_GOLDEN=1 $(SWIFT) test --filter Golden
+
+clean:
+	rm -rf .build

@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// faigen: a library (FaiSpace) and a CLI (faigen) for FAI config spaces.
+import PackageDescription
+
+let package = Package(
+    name: "faigen",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "FaiSpace", targets: ["FaiSpace"]),
+        .executable(name: "faigen", targets: ["faigen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            path: "Sources/CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(name: "CCPUID", path: "Sources/CCPUID"),
+        .target(
+            name: "FaiSpace",
+            dependencies: [
+                "CPCRE2", "CCPUID", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/FaiSpace"
+        ),
+        .executableTarget(
+            name: "faigen",
+            dependencies: [
+                "FaiSpace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/faigen"
+        ),
+        .testTarget(name: "FaiSpaceTests", dependencies: ["FaiSpace"], path: "Tests/FaiSpaceTests"),
+        .testTarget(name: "faigenTests", dependencies: ["FaiSpace"], path: "Tests/faigenTests"),
+    ]
+)

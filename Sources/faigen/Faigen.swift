@@ -1,0 +1,23 @@
+// faigen: the command line over FaiSpace; one file a subcommand.
+import ArgumentParser
+import FaiSpace
+
+@main
+struct Faigen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "faigen",
+        abstract: "Model, lint, render and detect for FAI (Fully Automatic Installation) config spaces.",
+        discussion: """
+            faigen reads and writes an FAI config space (class/, files/, package_config/, \
+            scripts/, hooks/, disk_config/, debconf/, basefiles/, tests/) without losing a \
+            byte or a mode bit, checks it, renders generated parts from a site spec, and \
+            detects the platform classes of a booted client.
+
+            Typical use:
+              faigen render /srv/fai/config
+              faigen lint /srv/fai/config
+              faigen detect
+            """,
+        subcommands: []
+    )
+}
