@@ -5,7 +5,7 @@ BUILD_PACKAGES := libpcre2-dev pkg-config
 TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind
 BENCH_PACKAGES := systemd virt-what hyperfine
 
-.PHONY: render test deps test-deps build release bench golden clean
+.PHONY: render test deps test-deps build release bench golden leak-check clean
 
 ## Render the embedded default site into $(OUT) (default ./fai-config).
 render: deps
@@ -34,6 +34,11 @@ release: deps
 bench: deps test-deps release
 	@scripts/ensure-apt $(BENCH_PACKAGES)
 	bench/run
+
+## Show with valgrind that every PCRE2 allocation made through PCRE2Regex is freed.
+leak-check: deps
+	@scripts/ensure-apt valgrind
+	scripts/pcre2-leak-check
 
 ## Regenerate golden/ on purpose; read `git diff golden/` before committing.
 golden: deps
