@@ -1,0 +1,103 @@
+// SpecNode: reading YAML nodes of a spec with file:line:column in every error.
+import Yams
+
+/// A YAML node of a spec file together with the file name, so every error names where it is.
+/// Add keys to a spec by reading them through these helpers: they check types, report
+/// unknown keys, and give 1-based line and column from the node's mark.
+public struct SpecNode {
+    public var node: Node
+    public var file: String
+
+    public init(_ node: Node, file: String) {
+        self.node = node
+        self.file = file
+    }
+
+    /// The node's place in the file.
+    public var location: SourceLocation {
+        SourceLocation(file: file, line: node.mark?.line, column: node.mark?.column)
+    }
+
+    public func error(_ message: String, hint: String? = nil) -> InputError {
+        InputError(location, message, hint: hint)
+    }
+
+    /// Parses YAML text into its root node; not YAML or empty is one InputError.
+    public static func parse(yaml: String, file: String) throws(InputError) -> SpecNode {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw yamlError(error, file: file)
+        } catch {
+            throw InputError(file: file, "not YAML: \(error)", hint: "fix the YAML syntax")
+        }
+        guard let root else {
+            throw InputError(file: file, line: 1, column: 1, "the spec is empty", hint: "write at least `site:` and `version:`")
+        }
+        return SpecNode(root, file: file)
+    }
+
+    private static func yamlError(_ error: YamlError, file: String) -> InputError {
+        let hint = "fix the YAML syntax"
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let what = context.map { "\($0.text): \(problem)" } ?? problem
+            return InputError(file: file, line: mark.line, column: mark.column, "not YAML: \(what)", hint: hint)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return InputError(file: file, line: context.mark.line, column: context.mark.column,
+                              "duplicate key \(duplicates.sorted().joined(separator: ", ")) in a mapping",
+                              hint: "keep one of them")
+        case .reader(let problem, _, _, _):
+            return InputError(file: file, "not YAML: \(problem)", hint: "the spec must be UTF-8 text")
+        default:
+            return InputError(file: file, "not YAML: \(error.description.split(separator: "\n").first ?? "")", hint: hint)
+        }
+    }
+
+    /// The node as a mapping whose keys are all in `known`; an unknown key is an error at the key.
+    public func mapping(_ what: String, known: [String]) throws(InputError) -> SpecMapping {
+        guard let mapping = node.mapping else {
+            throw error("\(what) must be a mapping of keys to values", hint: "known keys: \(known.joined(separator: ", "))")
+        }
+        var values: [String: SpecNode] = [:]
+        var keys: [String: SpecNode] = [:]
+        for (key, value) in mapping {
+            let keyNode = SpecNode(key, file: file)
+            guard let name = key.scalar?.string else { throw keyNode.error("\(what) has a key that is not a name") }
+            guard known.contains(name) else {
+                throw keyNode.error("unknown key '\(name)' in \(what)", hint: "known keys: \(known.joined(separator: ", "))")
+            }
+            values[name] = SpecNode(value, file: file)
+            keys[name] = keyNode
+        }
+        return SpecMapping(node: self, what: what, values: values)
+    }
+
+    /// The node as a one-line, non-empty string (numbers and booleans as written).
+    public func string(_ what: String) throws(InputError) -> String {
+        guard let scalar = node.scalar else { throw error("\(what) must be a single value (a string)") }
+        let text = scalar.string
+        guard node.null == nil, !text.isEmpty else { throw error("\(what) is empty", hint: "give it a value") }
+        guard !text.contains("\n") else { throw error("\(what) must be one line") }
+        return text
+    }
+}
+
+/// A mapping of a spec, its keys already checked.
+public struct SpecMapping {
+    public var node: SpecNode
+    public var what: String
+    public var values: [String: SpecNode]
+
+    public subscript(key: String) -> SpecNode? { values[key] }
+
+    /// The value of a key that must be there.
+    public func required(_ key: String) throws(InputError) -> SpecNode {
+        guard let value = values[key] else {
+            throw node.error("\(what) has no '\(key)'", hint: "add `\(key):`")
+        }
+        return value
+    }
+}

@@ -1,0 +1,198 @@
+// FileSystem: the few POSIX calls faigen needs, each failure turned into an InputError naming the path.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What `lstat` says stands at a path.
+enum FileKind: Equatable {
+    case regular, directory, symlink
+    /// A FIFO, socket or device: nothing a config space may hold.
+    case special(String)
+}
+
+struct FileStatus {
+    var kind: FileKind
+    /// Permission bits with setuid, setgid and sticky.
+    var mode: UInt32
+}
+
+enum FileSystem {
+    static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+
+    /// `lstat`; nil when nothing is there.
+    static func status(_ path: String) throws(InputError) -> FileStatus? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            if errno == ENOENT { return nil }
+            throw InputError(file: path, "cannot examine: \(errorText())", hint: "check the path and its permissions")
+        }
+        return FileStatus(kind: kind(of: info.st_mode), mode: UInt32(info.st_mode) & 0o7777)
+    }
+
+    /// `stat` (following symlinks); nil when the path does not resolve (a dangling symlink).
+    static func resolvedStatus(_ path: String) -> FileStatus? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStatus(kind: kind(of: info.st_mode), mode: UInt32(info.st_mode) & 0o7777)
+    }
+
+    private static func kind(of mode: mode_t) -> FileKind {
+        switch mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        case S_IFIFO: return .special("a FIFO")
+        case S_IFSOCK: return .special("a socket")
+        case S_IFCHR: return .special("a character device")
+        case S_IFBLK: return .special("a block device")
+        default: return .special("an unknown kind of file")
+        }
+    }
+
+    /// The whole content of a regular file.
+    static func readFile(_ path: String) throws(InputError) -> [UInt8] {
+        // O_NONBLOCK: if a FIFO was swapped in after lstat, open must not hang.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else {
+            throw InputError(file: path, "cannot read: \(errorText())", hint: "make the file readable for faigen")
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw InputError(file: path, "cannot read: \(errorText())", hint: "make the file readable for faigen")
+            }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return bytes
+    }
+
+    /// The names in a directory, sorted, without `.` and `..`.
+    static func listDirectory(_ path: String) throws(InputError) -> [String] {
+        guard let dir = opendir(path) else {
+            throw InputError(file: path, "cannot list directory: \(errorText())", hint: "make the directory readable for faigen")
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+            // A name that is not UTF-8 could not be written back under the same name.
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                throw InputError(file: path.joiningPath(String(decoding: bytes, as: UTF8.self)),
+                                 "file name is not UTF-8", hint: "rename it")
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    static func readLink(_ path: String) throws(InputError) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count)
+        guard count >= 0 else { throw InputError(file: path, "cannot read symlink: \(errorText())") }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Creates a directory and its missing parents with `mode`; an existing directory is fine.
+    static func makeDirectories(_ path: String, mode: UInt32 = 0o755) throws(InputError) {
+        if let existing = try status(path) {
+            guard existing.kind == .directory else {
+                throw InputError(file: path, "exists and is not a directory", hint: "move it away")
+            }
+            return
+        }
+        let parent = path.parentPath
+        if !parent.isEmpty { try makeDirectories(parent) }
+        guard mkdir(path, mode_t(mode)) == 0 || errno == EEXIST else {
+            throw InputError(file: path, "cannot create directory: \(errorText())")
+        }
+    }
+
+    static func changeMode(_ path: String, _ mode: UInt32) throws(InputError) {
+        guard chmod(path, mode_t(mode)) == 0 else { throw InputError(file: path, "cannot set mode: \(errorText())") }
+    }
+
+    /// Writes a file so that `path` holds either its old or its new content, never half:
+    /// a temporary file in the same directory, written, mode set, fsync'd, renamed over `path`,
+    /// and the directory fsync'd so the rename itself survives a crash.
+    static func writeFileAtomically(_ path: String, contents: [UInt8], mode: UInt32) throws(InputError) {
+        var template = Array(temporaryName(for: path).utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw InputError(file: path, "cannot create a temporary file beside it: \(errorText())") }
+        let temporary = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var failure: InputError?
+        var written = 0
+        while written < contents.count, failure == nil {
+            let count = contents.withUnsafeBytes { raw in write(fd, raw.baseAddress.map { $0 + written }, raw.count - written) }
+            if count < 0 && errno != EINTR { failure = InputError(file: path, "cannot write: \(errorText())") }
+            if count > 0 { written += count }
+        }
+        // fchmod after writing: mkstemp makes 0600, and a write may clear setuid bits.
+        if failure == nil, fchmod(fd, mode_t(mode)) != 0 { failure = InputError(file: path, "cannot set mode: \(errorText())") }
+        if failure == nil, fsync(fd) != 0 { failure = InputError(file: path, "cannot sync: \(errorText())") }
+        close(fd)
+        if failure == nil, rename(temporary, path) != 0 { failure = InputError(file: path, "cannot rename into place: \(errorText())") }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+        syncDirectory(path.parentPath)
+    }
+
+    /// Makes a symlink at `path` (replacing what is there) through a temporary name and a rename.
+    static func makeSymlinkAtomically(_ path: String, target: String) throws(InputError) {
+        for attempt in 0..<100 {
+            let temporary = path.parentPath.joiningPath(".\(path.lastPathComponent).faigen-\(getpid())-\(attempt)")
+            if symlink(target, temporary) != 0 {
+                if errno == EEXIST { continue }
+                throw InputError(file: path, "cannot create symlink: \(errorText())")
+            }
+            guard rename(temporary, path) == 0 else {
+                let text = errorText()
+                unlink(temporary)
+                throw InputError(file: path, "cannot rename symlink into place: \(text)")
+            }
+            syncDirectory(path.parentPath)
+            return
+        }
+        throw InputError(file: path, "cannot find a free temporary name beside it")
+    }
+
+    static func remove(_ path: String) throws(InputError) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw InputError(file: path, "cannot remove: \(errorText())") }
+        syncDirectory(path.parentPath)
+    }
+
+    /// Removes a directory if it is empty; says whether it did.
+    @discardableResult
+    static func removeEmptyDirectory(_ path: String) -> Bool { rmdir(path) == 0 }
+
+    /// The mkstemp template for a file written atomically: hidden, recognisable, same directory.
+    static func temporaryName(for path: String) -> String {
+        path.parentPath.joiningPath(".\(path.lastPathComponent).faigen-XXXXXX")
+    }
+
+    private static func syncDirectory(_ path: String) {
+        let fd = open(path.isEmpty ? "." : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+}
+
+extension String {
+    /// `self/name`, or `name` when self is empty.
+    func joiningPath(_ name: String) -> String {
+        if isEmpty { return name }
+        if name.isEmpty { return self }
+        return hasSuffix("/") ? self + name : self + "/" + name
+    }
+}

@@ -1,0 +1,284 @@
+// RenderWriter: writes a render (base config space + generated files) into OUTDIR safely.
+
+/// A file a render produces.
+public struct GeneratedFile: Sendable, Hashable {
+    /// Path relative to the config space root (`class/60-detect-XenServer`).
+    public var path: String
+    public var contents: [UInt8]
+    public var mode: UInt32
+
+    public init(path: String, contents: [UInt8], mode: UInt32 = 0o644) {
+        self.path = path
+        self.contents = contents
+        self.mode = mode
+    }
+}
+
+/// What a render did (or would do), each list sorted by path.
+public struct RenderReport: Sendable, Hashable {
+    /// Written because new or changed (including hand-edited ones overwritten with force).
+    public var written: [String] = []
+    /// Already on disk with the same content and mode.
+    public var unchanged: [String] = []
+    /// Written by an earlier render, no longer rendered, removed.
+    public var removed: [String] = []
+    /// Written by faigen, then edited by hand: left alone (without force).
+    public var keptEdited: [String] = []
+    /// Hand-edited files that force overwrote or removed.
+    public var overwrittenEdited: [String] = []
+
+    public init() {}
+}
+
+/// The writes, removals and refusals of one render, worked out before anything on disk changes.
+public struct RenderPlan: Sendable, Hashable {
+    public var report = RenderReport()
+    /// Paths faigen would have to change but did not write (a hand-written file not in the
+    /// manifest, a directory where a file goes). Any conflict stops the render before it starts.
+    public var conflicts: [InputError] = []
+    /// Entries to write (files and symlinks), and directories to create, in path order.
+    var writes: [TreeEntry] = []
+    var newDirectories: [Directory] = []
+    var removals: [String] = []
+    var manifest = Manifest()
+}
+
+/// Applies a render to an output directory, following DESIGN.md's Safety rules:
+///
+/// - what is written (base and generated) is recorded in `OUTDIR/.faigen/manifest`;
+/// - a file faigen did not write is never changed: a rendered path that holds a different
+///   hand-written file is a conflict, and a conflict stops the render with nothing changed;
+/// - a file faigen wrote and someone edited since (content or mode differs from the manifest)
+///   is reported and left alone, unless `force`;
+/// - a file faigen wrote earlier and no longer renders is removed (unless edited);
+/// - each file goes to a temporary name in its directory, is fsync'd and renamed into place,
+///   and the manifest is written last, so a crash leaves every file old or new. A file
+///   already equal to what is rendered counts as unchanged, so a render after a crash
+///   picks up where it stopped.
+///
+/// Existing directories are never removed or re-moded, except that directories emptied
+/// by removing stale files are removed.
+public enum RenderWriter {
+    /// Works out what `apply` would do; reads OUTDIR, changes nothing.
+    public static func plan(outputDirectory: String, base: ConfigSpace?, generated: [GeneratedFile],
+                            force: Bool) throws(InputError) -> RenderPlan {
+        let rendered = try renderedEntries(base: base, generated: generated)
+        var plan = RenderPlan()
+        if let status = try FileSystem.status(outputDirectory), status.kind != .directory {
+            throw InputError(file: outputDirectory, "exists and is not a directory", hint: "give a directory to render into")
+        }
+        let manifestFile = outputDirectory.joiningPath(Manifest.path)
+        let old = try readManifest(manifestFile, outputDirectory: outputDirectory)
+        var renderedPaths: Set<String> = []
+
+        for entry in rendered {
+            let full = outputDirectory.joiningPath(entry.path)
+            renderedPaths.insert(entry.path)
+            if let conflict = try blockingAncestor(of: entry.path, in: outputDirectory) {
+                plan.conflicts.append(conflict)
+                continue
+            }
+            if case .directory(let directory) = entry {
+                switch try FileSystem.status(full)?.kind {
+                case nil: plan.newDirectories.append(directory)
+                case .directory?: break
+                default:
+                    plan.conflicts.append(InputError(file: full, "is a file where the render has a directory",
+                                                     hint: "move the file away, then render again"))
+                }
+                continue
+            }
+            let record = Manifest.Entry(entry)
+            let onDisk = try currentRecord(full, path: entry.path)
+            switch onDisk {
+            case .absent:
+                plan.writes.append(entry)
+                plan.report.written.append(entry.path)
+                plan.manifest.entries[entry.path] = record
+            case .record(let current) where current == record:
+                plan.report.unchanged.append(entry.path)
+                plan.manifest.entries[entry.path] = record
+            case .record(let current) where old.entries[entry.path] == current:
+                plan.writes.append(entry)
+                plan.report.written.append(entry.path)
+                plan.manifest.entries[entry.path] = record
+            case .record where old.entries[entry.path] != nil:
+                if force {
+                    plan.writes.append(entry)
+                    plan.report.written.append(entry.path)
+                    plan.report.overwrittenEdited.append(entry.path)
+                    plan.manifest.entries[entry.path] = record
+                } else {
+                    plan.report.keptEdited.append(entry.path)
+                    // Keep the old record: the file stays faigen's, and stays reported as edited.
+                    plan.manifest.entries[entry.path] = old.entries[entry.path]
+                }
+            case .record, .directory:
+                plan.conflicts.append(InputError(
+                    file: full,
+                    onDisk == .directory ? "is a directory where the render writes a file"
+                                         : "exists, differs from what the render writes, and was not written by faigen",
+                    hint: "faigen never changes files it did not write: move it away or rename it, then render again"))
+            }
+        }
+
+        for (path, record) in old.entries.sorted(by: { $0.key < $1.key }) where !renderedPaths.contains(path) {
+            let full = outputDirectory.joiningPath(path)
+            guard try blockingAncestor(of: path, in: outputDirectory) == nil else { continue }
+            switch try currentRecord(full, path: path) {
+            case .absent:
+                continue
+            case .record(let current) where current == record:
+                plan.removals.append(path)
+                plan.report.removed.append(path)
+            case .record where force:
+                plan.removals.append(path)
+                plan.report.removed.append(path)
+                plan.report.overwrittenEdited.append(path)
+            case .record, .directory:
+                // Edited by hand after faigen wrote it: it is the user's now, so it leaves the manifest.
+                plan.report.keptEdited.append(path)
+            }
+        }
+        plan.report.keptEdited.sort()
+        plan.report.overwrittenEdited.sort()
+        return plan
+    }
+
+    /// Applies a render: plans it, stops with the first conflict (nothing changed), else
+    /// writes, removes, and records the manifest.
+    @discardableResult
+    public static func apply(outputDirectory: String, base: ConfigSpace?, generated: [GeneratedFile],
+                             force: Bool) throws(InputError) -> RenderReport {
+        let plan = try plan(outputDirectory: outputDirectory, base: base, generated: generated, force: force)
+        if let first = plan.conflicts.first {
+            var error = first
+            if plan.conflicts.count > 1 { error.message += " (and \(plan.conflicts.count - 1) more conflicts)" }
+            throw error
+        }
+        try execute(plan, in: outputDirectory)
+        return plan.report
+    }
+
+    static func execute(_ plan: RenderPlan, in outputDirectory: String) throws(InputError) {
+        try FileSystem.makeDirectories(outputDirectory)
+        for directory in plan.newDirectories {
+            // Owner-writable while files go in; the directory's own mode is set at the end.
+            try FileSystem.makeDirectories(outputDirectory.joiningPath(directory.path), mode: 0o700)
+        }
+        for entry in plan.writes {
+            let full = outputDirectory.joiningPath(entry.path)
+            try FileSystem.makeDirectories(full.parentPath)
+            switch entry {
+            case .file(let file): try FileSystem.writeFileAtomically(full, contents: file.contents, mode: file.mode)
+            case .symlink(let link): try FileSystem.makeSymlinkAtomically(full, target: link.target)
+            case .directory: break
+            }
+        }
+        let kept = Set(plan.newDirectories.map(\.path))
+        for path in plan.removals {
+            try FileSystem.remove(outputDirectory.joiningPath(path))
+            // Prune directories the removal left empty, up to the output root.
+            var parent = path.parentPath
+            while !parent.isEmpty, !kept.contains(parent),
+                  FileSystem.removeEmptyDirectory(outputDirectory.joiningPath(parent)) {
+                parent = parent.parentPath
+            }
+        }
+        for directory in plan.newDirectories.reversed() {
+            try FileSystem.changeMode(outputDirectory.joiningPath(directory.path), directory.mode)
+        }
+        let manifestFile = outputDirectory.joiningPath(Manifest.path)
+        try FileSystem.makeDirectories(manifestFile.parentPath)
+        try FileSystem.writeFileAtomically(manifestFile, contents: plan.manifest.contents, mode: 0o644)
+    }
+
+    /// Base entries with generated files laid over them, validated, sorted by path.
+    static func renderedEntries(base: ConfigSpace?, generated: [GeneratedFile]) throws(InputError) -> [TreeEntry] {
+        var byPath: [String: TreeEntry] = [:]
+        for entry in base?.entries ?? [] { byPath[entry.path] = entry }
+        var seen: Set<String> = []
+        for file in generated {
+            guard seen.insert(file.path).inserted else {
+                throw InputError(file: file.path, "is generated twice", hint: "each generated path must be unique")
+            }
+            guard file.mode <= 0o7777 else {
+                throw InputError(file: file.path, "has mode \(String(file.mode, radix: 8)), not a permission mode",
+                                 hint: "use permission bits like 0o644 or 0o755")
+            }
+            byPath[file.path] = .file(ConfigFile(path: file.path, contents: file.contents, mode: file.mode))
+        }
+        let entries = byPath.values.sorted { $0.path < $1.path }
+        for entry in entries {
+            try validateRelativePath(entry.path)
+            if entry.path.contains("\n") {
+                throw InputError(file: entry.path.replacingNewlines(), "a path with a line break cannot be rendered",
+                                 hint: "rename it")
+            }
+            if entry.path == ".faigen" || entry.path.hasPrefix(".faigen/") {
+                throw InputError(file: entry.path, "is inside .faigen/, which faigen keeps for its manifest",
+                                 hint: "render it elsewhere")
+            }
+        }
+        // A file and something below it cannot both be rendered.
+        for entry in entries {
+            var parent = entry.path.parentPath
+            while !parent.isEmpty {
+                if let owner = byPath[parent], case .directory = owner {} else if byPath[parent] != nil {
+                    throw InputError(file: entry.path, "lies below \(parent), which the render writes as a file",
+                                     hint: "render one of them, not both")
+                }
+                parent = parent.parentPath
+            }
+        }
+        return entries
+    }
+
+    private enum OnDisk: Equatable {
+        case absent
+        case directory
+        case record(Manifest.Entry)
+    }
+
+    private static func currentRecord(_ full: String, path: String) throws(InputError) -> OnDisk {
+        guard let status = try FileSystem.status(full) else { return .absent }
+        switch status.kind {
+        case .regular:
+            return .record(Manifest.Entry(.file(ConfigFile(path: path, contents: try FileSystem.readFile(full), mode: status.mode))))
+        case .symlink:
+            return .record(Manifest.Entry(.symlink(Symlink(path: path, target: try FileSystem.readLink(full)))))
+        case .directory:
+            return .directory
+        case .special(let what):
+            throw InputError(file: full, "is \(what) where the render writes a file", hint: "remove it, then render again")
+        }
+    }
+
+    /// A parent of `path` that exists but is not a real directory (a file, or a symlink that
+    /// would send the write elsewhere): a conflict.
+    private static func blockingAncestor(of path: String, in outputDirectory: String) throws(InputError) -> InputError? {
+        var ancestors: [String] = []
+        var parent = path.parentPath
+        while !parent.isEmpty {
+            ancestors.append(parent)
+            parent = parent.parentPath
+        }
+        for ancestor in ancestors.reversed() {
+            let full = outputDirectory.joiningPath(ancestor)
+            guard let status = try FileSystem.status(full) else { return nil }
+            if status.kind != .directory {
+                return InputError(file: full, "is not a directory, but the render writes \(path) below it",
+                                  hint: "move it away, then render again")
+            }
+        }
+        return nil
+    }
+
+    private static func readManifest(_ file: String, outputDirectory: String) throws(InputError) -> Manifest {
+        guard let status = try FileSystem.status(file) else { return Manifest() }
+        guard status.kind == .regular else {
+            throw InputError(file: file, "is not a regular file", hint: "remove it; faigen writes its manifest there")
+        }
+        return try Manifest(contents: FileSystem.readFile(file), file: file)
+    }
+}

@@ -1,0 +1,178 @@
+// RenderWriter: the Safety rules of DESIGN.md, one test each.
+import Foundation
+import Testing
+@testable import FaiSpace
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct RenderWriterTests {
+    static let hook = GeneratedFile(path: "hooks/defclass.DEFAULT.sh", contents: Array("#!/bin/sh\n: hook\n".utf8), mode: 0o755)
+    static let detect = GeneratedFile(path: "class/60-detect-XenServer", contents: Array("#!/bin/sh\necho XENSERVER\n".utf8), mode: 0o755)
+
+    func text(_ root: URL, _ path: String) -> String? {
+        FileManager.default.contents(atPath: root.appendingPathComponent(path).path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func manifestRecordsPathShaAndModeSorted() throws {
+        let out = try scratchDirectory()
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook, Self.detect], force: false)
+        #expect(report.written == ["class/60-detect-XenServer", "hooks/defclass.DEFAULT.sh"])
+        let manifest = try #require(text(out, ".faigen/manifest"))
+        let lines = manifest.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(lines == [
+            "100755 \(sha256Hex(Self.detect.contents)) class/60-detect-XenServer",
+            "100755 \(sha256Hex(Self.hook.contents)) hooks/defclass.DEFAULT.sh",
+        ])
+        #expect(snapshot(out.path)["hooks/defclass.DEFAULT.sh"] == .file(mode: 0o755, contents: Self.hook.contents))
+        let again = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook, Self.detect], force: false)
+        #expect(again.unchanged == ["class/60-detect-XenServer", "hooks/defclass.DEFAULT.sh"])
+        #expect(again.written.isEmpty)
+    }
+
+    @Test func filesFaigenDidNotWriteAreKept() throws {
+        let out = try scratchDirectory()
+        try makeFile(out, "class/50-host-classes", "#!/bin/sh\necho MINE\n", mode: 0o755)
+        try makeFile(out, "package_config/DEBIAN", "PACKAGES install\nvim\n")
+        let before = snapshot(out.path)
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.detect], force: false)
+        let after = snapshot(out.path, excluding: [".faigen"])
+        for (path, entry) in before { #expect(after[path] == entry, "\(path)") }
+    }
+
+    @Test func handEditIsReportedAndKeptUnlessForced() throws {
+        let out = try scratchDirectory()
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        try makeFile(out, Self.hook.path, "#!/bin/sh\n: edited by hand\n", mode: 0o755)
+        var newer = Self.hook
+        newer.contents = Array("#!/bin/sh\n: hook v2\n".utf8)
+
+        let kept = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [newer], force: false)
+        #expect(kept.keptEdited == [Self.hook.path])
+        #expect(kept.written.isEmpty)
+        #expect(text(out, Self.hook.path) == "#!/bin/sh\n: edited by hand\n")
+        // Still reported on the next render: the manifest keeps the old record.
+        let stillKept = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [newer], force: false)
+        #expect(stillKept.keptEdited == [Self.hook.path])
+
+        let forced = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [newer], force: true)
+        #expect(forced.written == [Self.hook.path])
+        #expect(forced.overwrittenEdited == [Self.hook.path])
+        #expect(text(out, Self.hook.path) == "#!/bin/sh\n: hook v2\n")
+    }
+
+    @Test func modeChangeByHandCountsAsAnEdit() throws {
+        let out = try scratchDirectory()
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        #expect(chmod(out.appendingPathComponent(Self.hook.path).path, 0o700) == 0)
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        #expect(report.keptEdited == [Self.hook.path])
+        #expect(snapshot(out.path)[Self.hook.path] == .file(mode: 0o700, contents: Self.hook.contents))
+    }
+
+    @Test func staleGeneratedFileIsRemovedWithItsEmptyDirectory() throws {
+        let out = try scratchDirectory()
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook, Self.detect], force: false)
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.detect], force: false)
+        #expect(report.removed == [Self.hook.path])
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("hooks").path))
+        #expect(text(out, ".faigen/manifest")?.contains("hooks/") == false)
+    }
+
+    @Test func staleButEditedFileIsKept() throws {
+        let out = try scratchDirectory()
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        try makeFile(out, Self.hook.path, "mine now\n", mode: 0o755)
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [], force: false)
+        #expect(report.keptEdited == [Self.hook.path])
+        #expect(report.removed.isEmpty)
+        #expect(text(out, Self.hook.path) == "mine now\n")
+    }
+
+    @Test func conflictChangesNothing() throws {
+        let out = try scratchDirectory()
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        try makeFile(out, Self.detect.path, "#!/bin/sh\necho HANDWRITTEN\n", mode: 0o755)
+        let before = snapshot(out.path)
+        var newer = Self.hook
+        newer.contents = Array("changed\n".utf8)
+        let extra = GeneratedFile(path: "files/etc/motd/DEFAULT", contents: Array("hi\n".utf8))
+        for force in [false, true] {
+            #expect {
+                try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [newer, Self.detect, extra], force: force)
+            } throws: { error in
+                (error as? InputError)?.description.contains("class/60-detect-XenServer: exists, differs from what the render writes, and was not written by faigen") == true
+            }
+            #expect(differences(before, snapshot(out.path)) == [])
+        }
+        let plan = try RenderWriter.plan(outputDirectory: out.path, base: nil, generated: [newer, Self.detect], force: false)
+        #expect(plan.conflicts.count == 1)
+    }
+
+    @Test func directoryWhereAFileGoesIsAConflict() throws {
+        let out = try scratchDirectory()
+        try FileManager.default.createDirectory(at: out.appendingPathComponent(Self.hook.path), withIntermediateDirectories: true)
+        try makeFile(out, "class", "a file where a directory goes\n")
+        let plan = try RenderWriter.plan(outputDirectory: out.path, base: nil, generated: [Self.hook, Self.detect], force: true)
+        #expect(plan.conflicts.count == 2)
+        #expect(throws: InputError.self) {
+            try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook, Self.detect], force: true)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".faigen").path))
+    }
+
+    @Test func identicalHandWrittenFileIsAdopted() throws {
+        let out = try scratchDirectory()
+        try makeFile(out, Self.hook.path, "#!/bin/sh\n: hook\n", mode: 0o755)
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        #expect(report.unchanged == [Self.hook.path])
+        #expect(text(out, ".faigen/manifest")?.contains(Self.hook.path) == true)
+    }
+
+    @Test func noTemporaryFilesAreLeft() throws {
+        let out = try scratchDirectory()
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook, Self.detect], force: false)
+        var newer = Self.detect
+        newer.contents = Array("#!/bin/sh\necho XEN\n".utf8)
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook, newer], force: false)
+        let paths = snapshot(out.path).keys.sorted()
+        #expect(paths == [".faigen", ".faigen/manifest", "class", "class/60-detect-XenServer", "hooks", "hooks/defclass.DEFAULT.sh"])
+    }
+
+    @Test func baseAndGeneratedTogether() throws {
+        let root = try scratchDirectory()
+        let baseDir = root.appendingPathComponent("base")
+        try makeFile(baseDir, "class/10-base", "#!/bin/sh\necho BASE\n", mode: 0o755)
+        try makeFile(baseDir, "class/60-detect-XenServer", "old\n", mode: 0o755)
+        try FileManager.default.createDirectory(at: baseDir.appendingPathComponent("files/empty"), withIntermediateDirectories: true)
+        #expect(symlink("nowhere", baseDir.appendingPathComponent("files/dangling").path) == 0)
+        let base = try ConfigSpaceReader.read(baseDir.path)
+        let out = root.appendingPathComponent("out")
+        try RenderWriter.apply(outputDirectory: out.path, base: base, generated: [Self.detect], force: false)
+        var expected = snapshot(baseDir.path)
+        expected["class/60-detect-XenServer"] = .file(mode: 0o755, contents: Self.detect.contents)
+        #expect(differences(expected, snapshot(out.path, excluding: [".faigen"])) == [])
+        #expect(text(out, ".faigen/manifest")?.contains("120000 \(sha256Hex(Array("nowhere".utf8))) files/dangling") == true)
+    }
+
+    @Test(arguments: ["../x", "/etc/passwd", ".faigen/manifest", "a//b", "./a"])
+    func pathsOutsideTheSpaceAreRefused(path: String) throws {
+        let out = try scratchDirectory()
+        #expect(throws: InputError.self) {
+            try RenderWriter.apply(outputDirectory: out.path, base: nil,
+                                   generated: [GeneratedFile(path: path, contents: [])], force: false)
+        }
+        #expect(snapshot(out.path).isEmpty)
+    }
+
+    @Test func brokenManifestIsAnErrorWithItsLine() throws {
+        let out = try scratchDirectory()
+        try makeFile(out, ".faigen/manifest", "# comment\n100644 abc class/x\n")
+        #expect {
+            try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        } throws: { error in
+            (error as? InputError)?.description.contains("manifest:2:1: not a manifest line") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("hooks").path))
+    }
+}
