@@ -7,20 +7,20 @@ import Glibc
 
 /// The tree as `find` lists it (type, mode with setuid/sticky, path, link target) plus
 /// `diff -r` on the contents: an independent check of what faigen wrote.
-func listing(_ root: String) throws -> [String] {
+private func listing(_ root: String) throws -> [String] {
     let find = try requireTool("/usr/bin/find", package: "findutils")
     let result = try run(find, [root, "-mindepth", "1", "-not", "-path", root + "/.faigen*", "-printf", "%y %m %P %l\n"])
     return result.stdout.split(separator: "\n").map(String.init).sorted()
 }
 
-func sameTree(_ expected: String, _ actual: String) throws {
+private func sameTree(_ expected: String, _ actual: String) throws {
     #expect(try listing(expected) == listing(actual))
     let diff = try run(try requireTool("/usr/bin/diff", package: "diffutils"),
                        ["-r", "--no-dereference", "-x", ".faigen", expected, actual])
     #expect(diff.status == 0, "\(diff.stdout)")
 }
 
-func writeSpec(_ directory: URL, _ text: String = "site: lab\nversion: 1\n") throws -> String {
+private func writeSpec(_ directory: URL, _ text: String = "site: lab\nversion: 1\n") throws -> String {
     let path = directory.appendingPathComponent("spec.yaml").path
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     return path

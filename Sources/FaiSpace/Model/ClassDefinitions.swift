@@ -71,9 +71,7 @@ public struct HostClassFile: Sendable, Hashable {
     /// `-`, starting with a letter or digit, not a class script (`[0-9][0-9]*`). Upper-case
     /// names (`README`) and names with a dot (`example.profile`) are other files.
     public static func isHostName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, !ClassScript.isScriptName(name) else { return false }
-        let allowed: (Unicode.Scalar) -> Bool = { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-        return first != "-" && name.unicodeScalars.allSatisfy(allowed)
+        FAIFacts.isHostnameLike(name) && !name.hasPrefix("-") && !ClassScript.isScriptName(name)
     }
 }
 

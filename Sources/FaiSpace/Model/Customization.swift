@@ -1,12 +1,5 @@
 // scripts/CLASS/NN-name and hooks/TASK.CLASS[.sh]: the scripts FAI runs per class.
 
-/// The tasks FAI runs, in the order of fai's task list; a hook names one of them.
-public let faiTasks: [String] = [
-    "confdir", "setup", "defclass", "defvar", "action", "install", "partition", "mountdisks",
-    "extrbase", "debconf", "repository", "updatebase", "instsoft", "configure", "finish",
-    "tests", "savelog", "faiend", "chboot", "softupdate", "sysinfo", "inventory", "dirinstall",
-]
-
 /// `scripts/CLASS/NAME`: fai runs the ones named `[0-9][0-9]*` in the configure task.
 public struct CustomizationScript: Sendable, Hashable {
     public var file: ConfigFile
@@ -50,7 +43,7 @@ public struct Hook: Sendable, Hashable {
     public var isSourced: Bool { file.name.hasSuffix(".sh") }
 
     /// Whether FAI knows the task the hook names.
-    public var hasKnownTask: Bool { faiTasks.contains(task) }
+    public var hasKnownTask: Bool { FAIFacts.hookTasks.contains(task) }
 
     /// Whether a `hooks/` file name has the `TASK.CLASS` shape.
     public static func isHookName(_ name: String) -> Bool {
