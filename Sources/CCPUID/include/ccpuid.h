@@ -7,4 +7,9 @@
 /// returns 0 (out = "") on bare metal or on a non-x86 CPU.
 int faigen_cpuid_hypervisor_vendor(char out[13]);
 
+#if defined(__linux__)
+/* klogctl(2), the kernel log reader that Swift's Glibc module leaves out. */
+#include <sys/klog.h>
+#endif
+
 #endif

@@ -51,7 +51,9 @@ public final class PCRE2Regex: @unchecked Sendable {
     public let isJITCompiled: Bool
     private let code: OpaquePointer
 
-    public init(_ pattern: String, options: PCRE2Options = []) throws {
+    /// Compiles `pattern`. `jit: false` skips JIT compilation, which costs more than it saves
+    /// for a pattern matched a few times against short subjects (one DMI string, say).
+    public init(_ pattern: String, options: PCRE2Options = [], jit: Bool = true) throws {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         // A trailing NUL keeps the pointer valid for the empty pattern; the length excludes it.
@@ -68,7 +70,7 @@ public final class PCRE2Regex: @unchecked Sendable {
         self.options = options
         self.code = compiled
         // JIT failure (no JIT on this CPU, or memory) is not an error: the interpreter still matches.
-        self.isJITCompiled = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+        self.isJITCompiled = jit && pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
     }
 
     deinit {

@@ -1,0 +1,101 @@
+// DetectionRule: one row of the detection table: evidence source, test, classes, reason, examples.
+
+/// What a rule asks of its evidence.
+public enum RuleTest: Sendable {
+    /// Some line of the evidence text matches (pcre2grep semantics, see ``LinePattern``).
+    case pattern(LinePattern)
+    /// The evidence text, without trailing whitespace and newlines, is exactly this value.
+    case equals(String)
+    /// The source exists (`true`) or does not (`false`): a file or directory is there.
+    case present(Bool)
+}
+
+/// Evidence a rule must fire on, and evidence it must not fire on. Each example is the text
+/// of the rule's own source; nil stands for "the source is absent". For rules on the
+/// ``EvidenceSource/classes`` source the text is the classes so far, one a line.
+public struct RuleExamples: Sendable, Hashable {
+    public var fire: [String?]
+    public var quiet: [String?]
+
+    public init(fire: [String?], quiet: [String?]) {
+        self.fire = fire
+        self.quiet = quiet
+    }
+}
+
+/// A detection rule: when ``test`` holds for ``source``, the client belongs to ``classes``,
+/// unless a class in ``unless`` was defined by another rule (see ``RuleTable``).
+public struct DetectionRule: Sendable, Identifiable {
+    /// A unique name in the table; a rule file replaces a built-in rule with the same id.
+    public var id: String
+    public var source: EvidenceSource
+    public var test: RuleTest
+    /// FAI class names (`[A-Z0-9_]+`).
+    public var classes: [String]
+    /// Classes that veto this rule when another rule defines them.
+    public var unless: [String]
+    /// One line saying what the evidence means, shown by `faigen detect --format json`.
+    public var reason: String
+    public var examples: RuleExamples
+    /// Where the rule was written; nil for the built-in table.
+    public var location: SourceLocation?
+
+    public init(id: String, source: EvidenceSource, test: RuleTest, classes: [String], unless: [String] = [],
+                reason: String, examples: RuleExamples, location: SourceLocation? = nil) {
+        self.id = id
+        self.source = source
+        self.test = test
+        self.classes = classes
+        self.unless = unless
+        self.reason = reason
+        self.examples = examples
+        self.location = location
+    }
+
+    /// Whether the test holds for `evidence` (nil: the source is absent or unreadable).
+    /// Returns the matching line or value as the detail to show, or nil when it does not hold.
+    public func check(_ evidence: UnsafeRawBufferPointer?) -> String? {
+        switch test {
+        case .present(let wanted):
+            return (evidence != nil) == wanted ? (wanted ? "present" : "absent") : nil
+        case .equals(let value):
+            guard let evidence else { return nil }
+            let text = String(decoding: evidence, as: UTF8.self).trimmingTrailingWhitespace()
+            return text == value.trimmingTrailingWhitespace() ? text : nil
+        case .pattern(let pattern):
+            guard let evidence, let line = pattern.firstMatchingLine(in: evidence) else { return nil }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: evidence[line]), as: UTF8.self)
+        }
+    }
+
+    /// Whether the rule fires on one of its examples, on its own (``unless`` counts only for
+    /// rules on ``EvidenceSource/classes``, whose example is the class list itself).
+    public func fires(onExample example: String?) -> Bool {
+        guard var text = example else { return check(nil) != nil }
+        let held = text.withUTF8 { check(UnsafeRawBufferPointer($0)) } != nil
+        guard held, source == .classes else { return held }
+        let classes = Set(text.split(whereSeparator: \.isNewline).map(String.init))
+        return classes.isDisjoint(with: unless)
+    }
+
+    /// The examples that disagree with the rule: fire examples it ignores, quiet ones it fires on.
+    public func failingExamples() -> (fire: [String?], quiet: [String?]) {
+        (examples.fire.filter { !fires(onExample: $0) }, examples.quiet.filter { fires(onExample: $0) })
+    }
+
+    /// Whether a word is a valid FAI class name for detection output.
+    public static func isClassName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+    }
+}
+
+extension String {
+    /// Evidence files end in a newline (and DMI strings are often space-padded): compare without it.
+    func trimmingTrailingWhitespace() -> String {
+        var scalars = unicodeScalars[...]
+        while let last = scalars.last, last == " " || last == "\t" || last == "\n" || last == "\r" || last == "\0" {
+            scalars = scalars.dropLast()
+        }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

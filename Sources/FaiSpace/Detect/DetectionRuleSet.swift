@@ -1,0 +1,279 @@
+// DetectionRuleSet: detection rules read from YAML (`--rules FILE`, or the site spec's `detect:` key).
+import Foundation
+import Yams
+
+/// Rules from a file or an embedded YAML node, and whether they extend or replace the built-in table.
+///
+/// The YAML form is either a list of rules, or a mapping `{builtin: true|false, rules: [...]}`;
+/// `builtin: false` drops the built-in table. A rule whose `id` is already in the table replaces
+/// that rule in place; a new id is added at the end. See docs/detect.md for the rule keys.
+public struct DetectionRuleSet: Sendable {
+    public var keepsBuiltin: Bool
+    public var rules: [DetectionRule]
+
+    public init(keepsBuiltin: Bool = true, rules: [DetectionRule]) {
+        self.keepsBuiltin = keepsBuiltin
+        self.rules = rules
+    }
+
+    /// Reads a rules file. Every problem is one InputError naming the file, line and column.
+    public static func load(path: String) throws -> DetectionRuleSet {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, "cannot read the rules file", hint: "check the path and its permissions")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(file: path, "the rules file is not UTF-8 text", hint: "save it as UTF-8")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses the YAML text of a rules file; `file` names it in errors.
+    public static func parse(yaml: String, file: String) throws -> DetectionRuleSet {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw InputError.yaml(error, file: file)
+        }
+        guard let node else {
+            throw InputError(file: file, line: 1, column: 1, "the rules file is empty",
+                             hint: "write a list of rules, see docs/detect.md")
+        }
+        return try parse(node: node, file: file)
+    }
+
+    /// Reads rules from a YAML node inside another document (the site spec's `detect:` key).
+    public static func parse(node: Node, file: String) throws -> DetectionRuleSet {
+        switch node {
+        case .sequence:
+            return DetectionRuleSet(rules: try parseRules(node, file: file))
+        case .mapping(let mapping):
+            var keepsBuiltin = true
+            var rules: [DetectionRule] = []
+            for (key, value) in mapping {
+                switch key.string {
+                case "builtin":
+                    guard let flag = value.bool else {
+                        throw InputError.at(value, file: file, "`builtin` must be true or false",
+                                            hint: "false replaces the built-in table")
+                    }
+                    keepsBuiltin = flag
+                case "rules":
+                    rules = try parseRules(value, file: file)
+                default:
+                    throw InputError.at(key, file: file, "unknown key `\(key.string ?? "?")` in the rules document",
+                                        hint: "use `builtin` and `rules`")
+                }
+            }
+            return DetectionRuleSet(keepsBuiltin: keepsBuiltin, rules: rules)
+        default:
+            throw InputError.at(node, file: file, "expected a list of rules or a mapping with `rules:`",
+                                hint: "see docs/detect.md")
+        }
+    }
+
+    static func parseRules(_ node: Node, file: String) throws -> [DetectionRule] {
+        guard case .sequence(let sequence) = node else {
+            throw InputError.at(node, file: file, "`rules` must be a list of rules", hint: "start each rule with `- id:`")
+        }
+        var seen: [String: Node] = [:]
+        var rules: [DetectionRule] = []
+        for item in sequence {
+            let rule = try parseRule(item, file: file)
+            if seen[rule.id] != nil {
+                throw InputError.at(item, file: file, "rule id `\(rule.id)` is used twice", hint: "give each rule its own id")
+            }
+            seen[rule.id] = item
+            rules.append(rule)
+        }
+        return rules
+    }
+
+    static let ruleKeys: Set<String> = [
+        "id", "source", "pattern", "caseless", "equals", "present", "classes", "unless", "reason", "examples",
+    ]
+
+    static func parseRule(_ node: Node, file: String) throws -> DetectionRule {
+        guard case .mapping(let mapping) = node else {
+            throw InputError.at(node, file: file, "a rule must be a mapping", hint: "keys: id, source, pattern, classes, reason, examples")
+        }
+        var fields: [String: (key: Node, value: Node)] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string, ruleKeys.contains(name) else {
+                throw InputError.at(key, file: file, "unknown rule key `\(key.string ?? "?")`",
+                                    hint: "use \(ruleKeys.sorted().joined(separator: ", "))")
+            }
+            fields[name] = (key, value)
+        }
+        func required(_ name: String) throws -> Node {
+            guard let field = fields[name] else {
+                throw InputError.at(node, file: file, "the rule has no `\(name)`", hint: "every rule needs id, source, a test, classes, reason and examples")
+            }
+            return field.value
+        }
+        func string(_ value: Node, _ name: String) throws -> String {
+            guard case .scalar(let scalar) = value else {
+                throw InputError.at(value, file: file, "`\(name)` must be a string")
+            }
+            return scalar.string
+        }
+
+        let idNode = try required("id")
+        let id = try string(idNode, "id")
+        guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+            throw InputError.at(idNode, file: file, "rule id `\(id)` is not a plain name", hint: "use letters, digits, - _ .")
+        }
+        let sourceNode = try required("source")
+        let sourceName = try string(sourceNode, "source")
+        guard let source = EvidenceSource(rawValue: sourceName) else {
+            throw InputError.at(sourceNode, file: file, "unknown evidence source `\(sourceName)`",
+                                hint: "use one of \(EvidenceSource.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+
+        let tests = ["pattern", "equals", "present"].filter { fields[$0] != nil }
+        guard tests.count == 1 else {
+            throw InputError.at(node, file: file, tests.isEmpty ? "the rule has no test" : "the rule has \(tests.count) tests",
+                                hint: "give exactly one of `pattern`, `equals`, `present`")
+        }
+        var caseless = false
+        if let field = fields["caseless"] {
+            guard let flag = field.value.bool else {
+                throw InputError.at(field.value, file: file, "`caseless` must be true or false")
+            }
+            guard fields["pattern"] != nil else {
+                throw InputError.at(field.key, file: file, "`caseless` applies only to `pattern`")
+            }
+            caseless = flag
+        }
+        let test: RuleTest
+        if let field = fields["pattern"] {
+            let pattern = try string(field.value, "pattern")
+            do {
+                test = .pattern(try LinePattern(pattern, caseless: caseless, largeText: source == .kernelLog))
+            } catch let error as PCRE2CompileError {
+                throw InputError(InputError.location(of: field.value, file: file, offset: error.offset),
+                                 "invalid PCRE2 pattern: \(error.message) at offset \(error.offset) in `\(pattern)`",
+                                 hint: "fix the pattern; test it with pcre2grep")
+            }
+        } else if let field = fields["equals"] {
+            test = .equals(try string(field.value, "equals"))
+        } else if let value = fields["present"]?.value {
+            guard let flag = value.bool else {
+                throw InputError.at(value, file: file, "`present` must be true or false")
+            }
+            test = .present(flag)
+        } else {
+            throw InputError.at(node, file: file, "the rule has no test", hint: "give one of `pattern`, `equals`, `present`")
+        }
+
+        let classes = try classList(try required("classes"), "classes", file: file)
+        if classes.isEmpty {
+            throw InputError.at(try required("classes"), file: file, "`classes` is empty", hint: "name at least one class")
+        }
+        let unless = try fields["unless"].map { try classList($0.value, "unless", file: file) } ?? []
+        let reasonNode = try required("reason")
+        let reason = try string(reasonNode, "reason")
+        if reason.isEmpty || reason.contains("\n") {
+            throw InputError.at(reasonNode, file: file, "`reason` must be one non-empty line")
+        }
+        let examplesNode = try required("examples")
+        let examples = try parseExamples(examplesNode, file: file)
+        let rule = DetectionRule(id: id, source: source, test: test, classes: classes, unless: unless, reason: reason,
+                                 examples: examples, location: InputError.location(of: node, file: file))
+        // A rule is only as good as its examples: refuse one that disagrees with them.
+        let failing = rule.failingExamples()
+        if let example = failing.fire.first {
+            throw InputError.at(examplesNode, file: file,
+                                "rule `\(id)` does not fire on its example \(example.map { "`\($0)`" } ?? "(source absent)")",
+                                hint: "fix the test or the `fire` example")
+        }
+        if let example = failing.quiet.first {
+            throw InputError.at(examplesNode, file: file,
+                                "rule `\(id)` fires on its quiet example \(example.map { "`\($0)`" } ?? "(source absent)")",
+                                hint: "fix the test or the `quiet` example")
+        }
+        return rule
+    }
+
+    static func classList(_ node: Node, _ name: String, file: String) throws -> [String] {
+        let items: [Node]
+        switch node {
+        case .scalar: items = [node]
+        case .sequence(let sequence): items = Array(sequence)
+        default: throw InputError.at(node, file: file, "`\(name)` must be a class name or a list of them")
+        }
+        return try items.map { item in
+            guard let name = item.string, DetectionRule.isClassName(name) else {
+                throw InputError.at(item, file: file, "`\(item.string ?? "?")` is not an FAI class name",
+                                    hint: "use upper case letters, digits and _")
+            }
+            return name
+        }
+    }
+
+    static func parseExamples(_ node: Node, file: String) throws -> RuleExamples {
+        guard case .mapping(let mapping) = node else {
+            throw InputError.at(node, file: file, "`examples` must be a mapping with `fire` and `quiet` lists")
+        }
+        var fire: [String?]?, quiet: [String?]?
+        for (key, value) in mapping {
+            guard case .sequence(let sequence) = value else {
+                throw InputError.at(value, file: file, "`examples.\(key.string ?? "?")` must be a list")
+            }
+            let texts: [String?] = try sequence.map { item in
+                guard case .scalar(let scalar) = item else {
+                    throw InputError.at(item, file: file, "an example must be a string (or null: source absent)")
+                }
+                return item.null != nil && scalar.style == .plain ? nil : scalar.string
+            }
+            switch key.string {
+            case "fire": fire = texts
+            case "quiet": quiet = texts
+            default:
+                throw InputError.at(key, file: file, "unknown key `\(key.string ?? "?")` in examples", hint: "use `fire` and `quiet`")
+            }
+        }
+        guard let fire, !fire.isEmpty, let quiet, !quiet.isEmpty else {
+            throw InputError.at(node, file: file, "a rule needs at least one `fire` and one `quiet` example",
+                                hint: "examples are evidence texts; null means the source is absent")
+        }
+        return RuleExamples(fire: fire, quiet: quiet)
+    }
+}
+
+extension InputError {
+    /// The position of a YAML node, moved `offset` characters into a one-line scalar
+    /// (past its opening quote), so a pattern error points at the offending character.
+    static func location(of node: Node, file: String, offset: Int = 0) -> SourceLocation {
+        guard let mark = node.mark else { return SourceLocation(file: file) }
+        var column = mark.column
+        if case .scalar(let scalar) = node {
+            if scalar.style == .singleQuoted || scalar.style == .doubleQuoted { column += 1 }
+            if scalar.style != .literal && scalar.style != .folded { column += offset }
+        }
+        return SourceLocation(file: file, line: mark.line, column: column)
+    }
+
+    static func at(_ node: Node, file: String, _ message: String, hint: String? = nil) -> InputError {
+        InputError(location(of: node, file: file), message, hint: hint)
+    }
+
+    /// A YAML syntax error, at the place libyaml stopped.
+    static func yaml(_ error: YamlError, file: String) -> InputError {
+        let hint = "fix the YAML syntax"
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            return InputError(file: file, line: mark.line, column: mark.column, "malformed YAML: \(detail)", hint: hint)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return InputError(file: file, line: context.mark.line, column: context.mark.column,
+                              "duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", ")) in a mapping",
+                              hint: "write each key once")
+        case .reader(let problem, let offset, _, _):
+            return InputError(file: file, "malformed YAML: \(problem)\(offset.map { " at byte \($0)" } ?? "")", hint: hint)
+        default:
+            return InputError(file: file, "malformed YAML: \(error)", hint: hint)
+        }
+    }
+}

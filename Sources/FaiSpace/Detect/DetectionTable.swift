@@ -1,0 +1,131 @@
+// DetectionTable: the rule table and its evaluation over a machine's evidence into FAI classes.
+
+/// One rule that fired: which rule, on what evidence, defining which classes.
+public struct RuleFiring: Sendable, Hashable {
+    public var rule: String
+    public var source: EvidenceSource
+    public var classes: [String]
+    public var reason: String
+    /// The matching line, the compared value, or `present` / `absent`.
+    public var detail: String
+    /// Where the evidence came from (a path, `klogctl`, `cpuid instruction`); nil for `classes`.
+    public var origin: String?
+    /// The classes in the rule's `unless` that another rule defined; non-empty means it was vetoed.
+    public var vetoedBy: [String]
+}
+
+/// A source a rule wanted that had no text, and why: listed, never fatal.
+public struct SkippedSource: Sendable, Hashable {
+    public var source: EvidenceSource
+    public var origin: String
+    public var reason: String
+}
+
+/// The result of detection: the classes, in table order, and the evidence behind them.
+public struct Detection: Sendable {
+    public var classes: [String]
+    /// Rules that fired, in table order.
+    public var firings: [RuleFiring]
+    /// Rules whose test held but that a class in their `unless` vetoed.
+    public var vetoed: [RuleFiring]
+    public var skipped: [SkippedSource]
+
+    /// The firings behind one class.
+    public func evidence(for className: String) -> [RuleFiring] {
+        firings.filter { $0.classes.contains(className) }
+    }
+}
+
+/// An ordered table of detection rules (systemd's virt.c keeps the same knowledge as vendor tables).
+///
+/// Evaluation: every rule on a real evidence source is tested; a rule whose test holds fires
+/// unless one of its `unless` classes is defined by another rule whose test held (one round,
+/// no chains). Then the rules on the ``EvidenceSource/classes`` source run in table order over
+/// the classes so far, which is how the summaries `VIRTUAL`, `CONTAINER` and `PHYSICAL` are made.
+public struct DetectionTable: Sendable {
+    public var rules: [DetectionRule]
+
+    public init(rules: [DetectionRule]) {
+        self.rules = rules
+    }
+
+    /// The table with a rule set applied: replaced wholesale when the set drops the built-in
+    /// rules, else rules with a known id replaced in place and new ones added at the end.
+    public func merging(_ set: DetectionRuleSet) -> DetectionTable {
+        guard set.keepsBuiltin else { return DetectionTable(rules: set.rules) }
+        var merged = rules
+        for rule in set.rules {
+            if let index = merged.firstIndex(where: { $0.id == rule.id }) {
+                merged[index] = rule
+            } else {
+                merged.append(rule)
+            }
+        }
+        return DetectionTable(rules: merged)
+    }
+
+    /// The evidence sources the rules read.
+    public var sources: Set<EvidenceSource> {
+        Set(rules.map(\.source)).subtracting([.classes])
+    }
+
+    /// Evaluates the table over `evidence`.
+    public func detect(_ evidence: Evidence) -> Detection {
+        struct Held { var index: Int; var detail: String }
+        var held: [Held] = []
+        var skipped: [SkippedSource] = []
+        for source in EvidenceSource.allCases where sources.contains(source) {
+            let origin = evidence.origins[source] ?? source.snapshotPath ?? source.rawValue
+            switch evidence[source] {
+            case .text: break
+            case .absent: skipped.append(SkippedSource(source: source, origin: origin, reason: "absent"))
+            case .unreadable(let reason): skipped.append(SkippedSource(source: source, origin: origin, reason: reason))
+            }
+        }
+        for (index, rule) in rules.enumerated() where rule.source != .classes {
+            let detail: String?
+            if case .text(let bytes) = evidence[rule.source] {
+                detail = bytes.withUnsafeBytes { rule.check($0) }
+            } else {
+                detail = rule.check(nil)
+            }
+            if let detail { held.append(Held(index: index, detail: detail)) }
+        }
+
+        var classes: [String] = []
+        var firings: [RuleFiring] = []
+        var vetoed: [RuleFiring] = []
+        func firing(_ rule: DetectionRule, _ detail: String, vetoedBy: [String]) -> RuleFiring {
+            RuleFiring(rule: rule.id, source: rule.source, classes: rule.classes, reason: rule.reason, detail: detail,
+                       origin: rule.source == .classes ? nil : evidence.origins[rule.source], vetoedBy: vetoedBy)
+        }
+        for entry in held {
+            let rule = rules[entry.index]
+            var others = Set<String>()
+            for other in held where other.index != entry.index { others.formUnion(rules[other.index].classes) }
+            let vetoes = rule.unless.filter(others.contains)
+            if !vetoes.isEmpty {
+                vetoed.append(firing(rule, entry.detail, vetoedBy: vetoes))
+                continue
+            }
+            firings.append(firing(rule, entry.detail, vetoedBy: []))
+            for name in rule.classes where !classes.contains(name) { classes.append(name) }
+        }
+        for rule in rules where rule.source == .classes {
+            var text = classes.joined(separator: "\n")
+            guard let detail = text.withUTF8({ rule.check(UnsafeRawBufferPointer($0)) }) else { continue }
+            let vetoes = rule.unless.filter(classes.contains)
+            if !vetoes.isEmpty {
+                vetoed.append(firing(rule, detail, vetoedBy: vetoes))
+                continue
+            }
+            firings.append(firing(rule, detail, vetoedBy: []))
+            for name in rule.classes where !classes.contains(name) { classes.append(name) }
+        }
+        // Summaries (the classes that rules on `classes` define) go last, even when evidence
+        // rules define them too (the SMBIOS VM bit says VIRTUAL): platform first, then summary.
+        let summaries = Set(rules.filter { $0.source == .classes }.flatMap(\.classes))
+        classes = classes.filter { !summaries.contains($0) } + classes.filter { summaries.contains($0) }
+        return Detection(classes: classes, firings: firings, vetoed: vetoed, skipped: skipped)
+    }
+}
