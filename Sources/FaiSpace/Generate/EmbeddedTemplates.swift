@@ -1,0 +1,248 @@
+// EmbeddedTemplates: config-templates/ built into faigen; written by scripts/embed-templates, do not edit.
+
+enum EmbeddedTemplates {
+    /// Template text by path under config-templates/.
+    static let files: [String: String] = [
+        "class/45-ganeti-hostname": ####"""
+#!/bin/sh
+@HEADER@
+# Maps the host name to classes through PCRE2 patterns. FAI takes the name from
+# hostname= on the kernel command line, which a Ganeti OS definition sets from
+# the instance name, so it comes from outside: here it is only ever data, fed
+# to pcre2grep on standard input, and a name that is not a plain host name
+# defines nothing.
+
+# FAI exports HOSTNAME to class scripts.
+# shellcheck disable=SC3028
+name=${HOSTNAME:-}
+if [ -z "$name" ] && [ -r /proc/sys/kernel/hostname ]; then
+    read -r name < /proc/sys/kernel/hostname
+fi
+case $name in
+    '' | -* | *[!A-Za-z0-9.-]*)
+        echo "45-ganeti-hostname: the host name is not a plain host name; no classes from it" >&2
+        exit 0 ;;
+esac
+if ! command -v pcre2grep >/dev/null 2>&1; then
+    echo "45-ganeti-hostname: pcre2grep is missing; add pcre2-utils to the nfsroot package list" >&2
+    exit 1
+fi
+
+status=0
+found=
+
+# classes CLASS...: remembers each class once, so fai-class -T sees no duplicate.
+classes() {
+    for class in "$@"; do
+        case " $found " in
+            *" $class "*) ;;
+            *) found="$found $class" ;;
+        esac
+    done
+}
+
+# hostname_matches -e PATTERN...: succeeds when the host name matches a pattern.
+hostname_matches() {
+    printf '%s\n' "$name" | pcre2grep -q "$@"
+    case $? in
+        0) return 0 ;;
+        1) return 1 ;;
+        *) echo "45-ganeti-hostname: pcre2grep failed on pattern $*" >&2
+           status=1
+           return 1 ;;
+    esac
+}
+
+@RULES@
+
+for class in $found; do
+    echo "$class"
+done
+exit "$status"
+
+"""####,
+        "class/60-detect-XenServer": ####"""
+#!/bin/sh
+@HEADER@
+# Defines classes from the kernel log with PCRE2 patterns, the same rules
+# `faigen detect` evaluates on a kernel log. XENSERVER marks a guest of Citrix
+# XenServer, paravirtualized or HVM. fai-class runs this and takes every word
+# it prints as a class.
+
+if ! command -v pcre2grep >/dev/null 2>&1; then
+    echo "60-detect-XenServer: pcre2grep is missing; add pcre2-utils to the nfsroot package list" >&2
+    exit 1
+fi
+if ! log=$(dmesg 2>/dev/null); then
+    echo "60-detect-XenServer: cannot read the kernel log with dmesg" >&2
+    exit 1
+fi
+
+status=0
+
+# rule CLASS -e PATTERN...: prints CLASS when a line of the log matches a pattern.
+rule() {
+    class=$1
+    shift
+    printf '%s\n' "$log" | pcre2grep -q "$@"
+    case $? in
+        0) echo "$class" ;;
+        1) ;;
+        *) echo "60-detect-XenServer: pcre2grep failed on the rule for $class" >&2
+           status=1 ;;
+    esac
+}
+
+@RULES@
+
+exit "$status"
+
+"""####,
+        "files/boot/grub/menu.lst/XENSERVER": ####"""
+@HEADER@
+# grub legacy menu.lst for @CLASS@ guests. XenServer boots a paravirtualized
+# guest through pygrub, which reads this file; grub is never installed into an
+# MBR. The postinst beside this file replaces #ROOT_PARTITION# and #GROOT# and
+# runs update-grub, which fills the automagic list below.
+
+default         0
+timeout         @TIMEOUT@
+@SERIAL@
+title           Debian GNU/Linux
+root            #GROOT#
+kernel          @KERNEL@ root=#ROOT_PARTITION# ro @KERNEL_ARGS@
+initrd          @INITRD@
+
+### BEGIN AUTOMAGIC KERNELS LIST
+## lines between the AUTOMAGIC KERNELS LIST markers will be modified
+## by the debian update-grub script except for the default options below
+
+## DO NOT UNCOMMENT THEM, Just edit them to your needs
+
+# kopt=root=#ROOT_PARTITION# ro @KERNEL_ARGS@
+# groot=#GROOT#
+# alternative=false
+# lockalternative=false
+# howmany=all
+# memtest86=false
+
+## ## End Default Options ##
+
+### END DEBIAN AUTOMAGIC KERNELS LIST
+
+"""####,
+        "files/boot/grub/menu.lst/postinst": ####"""
+#!/bin/sh
+@HEADER@
+# fcopy runs this as `postinst CLASS DESTFILE` after it copied menu.lst.
+# On @CLASS@ guests (XenServer boots them through pygrub, which only reads
+# menu.lst) it fills the #VAR# placeholders and runs update-grub, and never
+# installs grub into an MBR. On other hosts it installs grub legacy on FAI's
+# $BOOT_DEVICE from disk_var.sh. Any failing step exits non-zero, so fcopy
+# reports the postinst as failed.
+
+dest=${2:-}
+
+fail() {
+    echo "menu.lst postinst: $*" >&2
+    exit 1
+}
+
+[ -n "$dest" ] || fail "usage: postinst CLASS DESTFILE"
+[ -f "$dest" ] || fail "$dest is not a file"
+
+# Replaces #ROOT_PARTITION# and #GROOT# in the destination file. The values
+# reach perl through its environment, never through its program text.
+substitute() {
+    export ROOT_PARTITION GROOT
+    perl -pi -e 's/#(ROOT_PARTITION|GROOT)#/$ENV{$1}/g' -- "$dest" ||
+        fail "cannot replace the #VAR# placeholders in $dest"
+}
+
+case " ${classes:-} ${1:-} " in
+    *" @CLASS@ "*)
+        ROOT_PARTITION=${ROOT_PARTITION:-@ROOT_PARTITION@}
+        GROOT=${GROOT:-@GROOT@}
+        substitute
+        # ROOTCMD is "chroot TARGET" from fcopy: split into words on purpose.
+        # shellcheck disable=SC2086
+        $ROOTCMD /usr/sbin/update-grub || fail "update-grub failed"
+        exit 0 ;;
+esac
+
+disk_var=${LOGDIR:-/tmp/fai}/disk_var.sh
+[ -r "$disk_var" ] || fail "$disk_var is missing; FAI writes it when it partitions the disks"
+# shellcheck source=/dev/null
+. "$disk_var" || fail "cannot read $disk_var"
+[ -n "${BOOT_DEVICE:-}" ] || fail "$disk_var sets no BOOT_DEVICE"
+ROOT_PARTITION=${ROOT_PARTITION:-@ROOT_PARTITION@}
+GROOT=${GROOT:-@GROOT@}
+substitute
+# shellcheck disable=SC2086
+$ROOTCMD /usr/sbin/grub-install "$BOOT_DEVICE" || fail "grub-install on $BOOT_DEVICE failed"
+# shellcheck disable=SC2086
+$ROOTCMD /usr/sbin/update-grub || fail "update-grub failed"
+exit 0
+
+"""####,
+        "hooks/defclass.DEFAULT.sh": ####"""
+#!/bin/sh
+@HEADER@
+# FAI sources this hook before fai-class defines the classes. fai-class adds
+# every word of ADDCLASSES and the host name as classes without checking them,
+# and both come from the kernel command line, that is from outside. Keep in
+# ADDCLASSES only class names made of A-Z, 0-9 and _, say which names were
+# dropped, and replace a host name that is not a plain host name. The hook
+# runs inside FAI's shell: it never exits, and restores IFS and globbing.
+
+_faigen_kept=
+_faigen_dropped=
+case $- in
+    *f*) _faigen_noglob=yes ;;
+    *) _faigen_noglob=no ;;
+esac
+if [ -n "${IFS+set}" ]; then
+    _faigen_ifs=$IFS
+    _faigen_ifs_set=yes
+else
+    _faigen_ifs_set=no
+fi
+
+# Split on commas and white space, with globbing off: a word is only data.
+set -f
+IFS=', 	
+'
+for _faigen_word in ${ADDCLASSES:-}; do
+    case $_faigen_word in
+        '') ;;
+        *[!A-Z0-9_]*) _faigen_dropped="$_faigen_dropped $_faigen_word" ;;
+        *) _faigen_kept="$_faigen_kept $_faigen_word" ;;
+    esac
+done
+if [ "$_faigen_ifs_set" = yes ]; then
+    IFS=$_faigen_ifs
+else
+    unset IFS
+fi
+if [ "$_faigen_noglob" = no ]; then
+    set +f
+fi
+
+if [ -n "$_faigen_dropped" ]; then
+    printf 'defclass.DEFAULT.sh: dropped from ADDCLASSES (a class name is A-Z, 0-9 and _):%s\n' "$_faigen_dropped" >&2
+fi
+ADDCLASSES=${_faigen_kept# }
+export ADDCLASSES
+
+case ${HOSTNAME:-} in
+    -* | *[!A-Za-z0-9.-]*)
+        printf 'defclass.DEFAULT.sh: the host name is not a plain host name (A-Z, a-z, 0-9, . and -); using debian, the name FAI itself falls back to\n' >&2
+        HOSTNAME=debian
+        export HOSTNAME ;;
+esac
+
+unset _faigen_kept _faigen_dropped _faigen_word _faigen_noglob _faigen_ifs _faigen_ifs_set
+
+"""####,
+    ]
+}

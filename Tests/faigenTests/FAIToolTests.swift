@@ -1,0 +1,154 @@
+// FAIToolTests: FAI's own tools (fai-class, fcopy) run on what faigen renders, as on an install client.
+import FaiSpace
+import Foundation
+import Testing
+
+/// A rendered config space in a scratch directory, and the ways FAI runs it.
+struct RenderedSpace {
+    var root: URL
+    var config: URL { root.appendingPathComponent("config") }
+
+    /// Renders the parts the tests exercise: kernel-log detection, Ganeti host name
+    /// classes, the defclass hook, the XenServer menu.lst and its postinst.
+    init(_ name: String = #function, hostnameRules: [HostnameClassRule] = RenderedSpace.hostnameRules) throws {
+        root = try scratchDirectory(name)
+        let generators = Generators(specName: "tests")
+        var files = [
+            try generators.detectScript(rules: []),
+            try generators.hostnameScript(rules: hostnameRules),
+            try generators.defclassHook(),
+        ]
+        files += try generators.grubLegacy(GrubLegacy())
+        try writeGeneratedFiles(files, into: config)
+    }
+
+    static let hostnameRules = [
+        HostnameClassRule(pattern: #"^web\d+\."#, classes: ["WEB", "NGINX"]),
+        HostnameClassRule(pattern: #"^(web|db)\d+\.example\.com$"#, classes: ["EXAMPLE"]),
+        HostnameClassRule(pattern: #"^db\d+"#, classes: ["DB"]),
+    ]
+
+    /// A `dmesg` that prints `log`, first in PATH.
+    func fakeDmesg(printing log: URL) throws -> URL {
+        let bin = root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let script = bin.appendingPathComponent("dmesg")
+        try "#!/bin/sh\nexec cat '\(log.path)'\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        return bin
+    }
+
+    /// Runs `fai-class -T` over class/ as FAI's task defclass does, after sourcing the defclass
+    /// hook when `hook` is set (FAI's call_hook sources `hooks/defclass.DEFAULT.sh` first).
+    func faiClass(hostname: String, addclasses: String? = nil, log: URL? = nil, hook: Bool = false) throws -> (classes: [String], result: RunResult) {
+        let faiClass = try requireTool("/usr/bin/fai-class", package: "fai-client")
+        _ = try requireTool("/usr/bin/pcre2grep", package: "pcre2-utils")
+        let logdir = root.appendingPathComponent("log")
+        try FileManager.default.createDirectory(at: logdir, withIntermediateDirectories: true)
+        let classFile = root.appendingPathComponent("FAI_CLASSES")
+        try? FileManager.default.removeItem(at: classFile)
+        var path = "/usr/sbin:/usr/bin:/sbin:/bin"
+        if let log { path = try fakeDmesg(printing: log).path + ":" + path }
+        var environment = ["PATH": path, "LOGDIR": logdir.path, "HOSTNAME": hostname, "FAI": config.path]
+        if let addclasses { environment["ADDCLASSES"] = addclasses }
+        let body = (hook ? ". \"$FAI/hooks/defclass.DEFAULT.sh\" && " : "")
+            + "exec \(faiClass) -T \"$FAI/class\" \"$1\""
+        let result = try run("/bin/bash", ["-c", body, "fai-class", classFile.path], environment: environment, directory: root)
+        let text = (try? String(contentsOf: classFile, encoding: .utf8)) ?? ""
+        return (text.split(separator: "\n").map(String.init), result)
+    }
+}
+
+/// Writes generated files under `directory` with their modes, as a test fixture.
+func writeGeneratedFiles(_ files: [GeneratedFile], into directory: URL) throws {
+    for file in files {
+        let url = directory.appendingPathComponent(file.path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(file.contents).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: Int(file.mode)], ofItemAtPath: url.path)
+    }
+}
+
+let kernelLogs = repositoryRoot.appendingPathComponent("Tests/Fixtures/kernel-logs")
+
+@Suite struct DetectClassScriptUnderFaiClass {
+    @Test(arguments: [("xen-pv.log", true), ("xen-hvm.log", true), ("kvm.log", false), ("bare-metal.log", false)])
+    func xenServerExactlyForXenLogs(log: String, isXenServer: Bool) throws {
+        let space = try RenderedSpace("detect\(log)")
+        let (classes, result) = try space.faiClass(hostname: "client01", log: kernelLogs.appendingPathComponent(log))
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(classes.contains("XENSERVER") == isXenServer, "\(classes)")
+        #expect(classes.first == "DEFAULT" && classes.last == "LAST")
+        let status = try String(contentsOf: space.root.appendingPathComponent("log/status.log"), encoding: .utf8)
+        #expect(status.contains("60-detect-XenServer") && !status.contains("FAILED"), "\(status)")
+    }
+
+    @Test func failingDmesgIsReportedByFaiClass() throws {
+        let space = try RenderedSpace()
+        let (classes, _) = try space.faiClass(hostname: "client01", log: space.root.appendingPathComponent("no-such-log"))
+        #expect(!classes.contains("XENSERVER"))
+        let status = try String(contentsOf: space.root.appendingPathComponent("log/status.log"), encoding: .utf8)
+        #expect(status.contains("60-detect-XenServer") && status.contains("FAILED"), "\(status)")
+    }
+}
+
+@Suite struct HostnameClassesUnderFaiClass {
+    @Test func webHostGetsTheSpecClassesOnce() throws {
+        let space = try RenderedSpace()
+        let (classes, result) = try space.faiClass(hostname: "web01.example.com", log: kernelLogs.appendingPathComponent("kvm.log"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(classes == ["DEFAULT", "WEB", "NGINX", "EXAMPLE", "web01.example.com", "LAST"])
+    }
+
+    @Test func otherHostsGetTheirOwnClasses() throws {
+        let space = try RenderedSpace()
+        #expect(try space.faiClass(hostname: "db7").classes == ["DEFAULT", "DB", "db7", "LAST"])
+        #expect(try space.faiClass(hostname: "mail1.example.com").classes == ["DEFAULT", "mail1.example.com", "LAST"])
+    }
+
+    /// Host names and ADDCLASSES come from the kernel command line: none of this may run,
+    /// and none may become a class, when FAI sources the hook and then runs fai-class.
+    @Test func hostileNamesExecuteNothingAndAddNoClass() throws {
+        let space = try RenderedSpace()
+        let canary = space.root.appendingPathComponent("canary").path
+        let hostile = [
+            "$(touch \(canary))", "`touch \(canary)`", "web01;touch \(canary)", "web01${IFS}touch${IFS}\(canary)",
+            "web01 touch \(canary)", "web01\ntouch \(canary)", "web01.example.com$(touch \(canary))",
+            "*", "-x", "web01|touch \(canary)", "web01&&touch \(canary)", "$((1+1))", "'\"\\",
+        ]
+        for value in hostile {
+            for (hostname, addclasses) in [(value, "WEB"), ("client01", value), ("client01", "DB,\(value),WEB"), (value, value)] {
+                let (classes, result) = try space.faiClass(hostname: hostname, addclasses: addclasses, hook: true)
+                #expect(result.status == 0, "\(value): \(result.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: canary), "\(value) ran a command")
+                // Every class is a safe class name, except the host name class FAI adds last
+                // but one, which is the host name when it is a plain one and FAI's "debian" otherwise.
+                let plain = !hostname.isEmpty && !hostname.hasPrefix("-")
+                    && hostname.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }
+                #expect(classes.count >= 3 && classes[classes.count - 2] == (plain ? hostname : "debian"), "\(classes)")
+                for name in classes.dropLast(2) {
+                    #expect(name.allSatisfy { ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" },
+                            "class \(name) from hostname \(hostname) ADDCLASSES \(addclasses)")
+                }
+                if addclasses.hasPrefix("DB,") { #expect(classes.contains("DB") && classes.contains("WEB"), "\(classes)") }
+                if addclasses != "WEB" { #expect(result.stderr.contains("dropped from ADDCLASSES"), "\(result.stderr)") }
+                if hostname != "client01" {
+                    #expect(result.stderr.contains("not a plain host name") && classes.contains("debian"), "\(classes) \(result.stderr)")
+                }
+            }
+        }
+    }
+
+    @Test func hookKeepsValidAddclassesAndRestoresTheShell() throws {
+        let space = try RenderedSpace()
+        let hook = space.config.appendingPathComponent("hooks/defclass.DEFAULT.sh").path
+        let script = """
+            IFS=' '; set +f; before="$IFS$-"
+            . "\(hook)"
+            printf '%s|%s|%s|%s\\n' "$ADDCLASSES" "$HOSTNAME" "$([ "$IFS$-" = "$before" ] && echo same)" "$(set | grep -c '^_faigen_')"
+            """
+        let result = try run("/bin/bash", ["-c", script], environment: ["ADDCLASSES": "WEB, DB,bad-name,,X_1", "HOSTNAME": "web01.example.com", "PATH": "/usr/bin:/bin"])
+        #expect(result.stdout == "WEB DB X_1|web01.example.com|same|0\n", "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("dropped from ADDCLASSES") && result.stderr.contains("bad-name"))
+    }
+}
