@@ -7,7 +7,14 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a site spec into a config space directory, never touching files faigen did not write.",
         discussion: """
-            The spec is --spec FILE, else ./faigen.yaml, else the embedded default site. \
+            The spec is --spec FILE, else ./faigen.yaml, else the embedded default site \
+            (docs/spec.md describes every key). The generated parts are the XenServer \
+            detection class script, the Ganeti host name class script, the defclass hook \
+            that filters ADDCLASSES, the grub-legacy menu.lst and its postinst, the nfsroot \
+            package list, and per-class package_config, .var, disk_config, debconf and files/. \
+            --templates DIR replaces built-in templates (see config-templates/); \
+            --nfsroot-list FILE adds what the scripts need to an existing nfsroot list.
+
             With --base DIR, the config space in DIR is copied into OUTDIR through faigen's \
             model (same bytes, modes, symlinks, empty directories) and the generated files \
             are laid over it; without --base, OUTDIR is rendered in place and everything \
@@ -34,6 +41,14 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A config space to copy into OUTDIR under the generated files.", valueName: "dir"))
     var base: String?
 
+    @Option(name: .long, help: ArgumentHelp("A directory laid out like config-templates/ whose files replace the built-in templates of the same name.",
+                                             valueName: "dir"))
+    var templates: String?
+
+    @Option(name: .long, help: ArgumentHelp("The FAI server's nfsroot package list (/etc/fai/NFSROOT): add what the generated scripts need, keeping its lines.",
+                                             valueName: "file"))
+    var nfsrootList: String?
+
     @Flag(name: .long, help: "Overwrite (or remove) generated files that were edited by hand since faigen wrote them.")
     var force = false
 
@@ -44,9 +59,24 @@ struct Render: ParsableCommand {
         try Diagnostics.run {
             let siteSpec = try SiteSpec.locate(explicitPath: spec, directory: FileManager.default.currentDirectoryPath)
             let baseSpace = try base.map { path throws(InputError) in try ConfigSpaceReader.read(path) }
-            let generated = try siteSpec.generatedFiles()
+            let templateSet = try templates.map { path throws(InputError) in
+                try TemplateSet.overriding(with: URL(fileURLWithPath: path))
+            } ?? .embedded
+            let generated = try siteSpec.generatedFiles(templates: templateSet)
+            // Worked out before the render writes, so a bad list changes nothing.
+            let nfsroot = try nfsrootList.map { path throws(InputError) in
+                (path, try NfsrootListFile.plan(path: path, spec: siteSpec))
+            }
             let report = try RenderWriter.apply(outputDirectory: outputDirectory, base: baseSpace,
                                                 generated: generated, force: force)
+            if let (path, contents) = nfsroot {
+                if let contents {
+                    try NfsrootListFile.write(path: path, contents: contents)
+                    print("added the packages the generated scripts need to \(path)")
+                } else {
+                    print("\(path) already installs what the generated scripts need")
+                }
+            }
             for path in report.keptEdited {
                 Diagnostics.warning("\(outputDirectory.joiningPath(path)): edited by hand since faigen wrote it; left alone (--force overwrites)")
             }

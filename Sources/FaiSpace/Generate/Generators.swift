@@ -30,7 +30,7 @@ public struct Generators: Sendable {
 
     /// The kernel-log class script: seed 003's XENSERVER rule first, then `rules`,
     /// one pcre2grep call per class and case mode, each class printed once.
-    public func detectScript(rules: [KernelLogRule]) throws -> GeneratedFile {
+    public func detectScript(rules: [KernelLogRule]) throws(InputError) -> GeneratedFile {
         var groups: [(className: String, caseless: Bool, patterns: [String])] = []
         for rule in [KernelLogRule.xenServer] + rules {
             try Validate.className(rule.className)
@@ -54,7 +54,7 @@ public struct Generators: Sendable {
     // MARK: class/45-ganeti-hostname
 
     /// The class script that maps the host name Ganeti passed in to classes.
-    public func hostnameScript(rules: [HostnameClassRule]) throws -> GeneratedFile {
+    public func hostnameScript(rules: [HostnameClassRule]) throws(InputError) -> GeneratedFile {
         var lines: [String] = []
         for rule in rules {
             try Validate.scriptPattern(rule.pattern)
@@ -70,7 +70,7 @@ public struct Generators: Sendable {
     // MARK: hooks/defclass.DEFAULT.sh
 
     /// The hook that keeps only safe class names in ADDCLASSES and a plain host name in HOSTNAME.
-    public func defclassHook() throws -> GeneratedFile {
+    public func defclassHook() throws(InputError) -> GeneratedFile {
         let text = try templates.template(Self.defclassHookPath).fill(["HEADER": header])
         return GeneratedFile(path: Self.defclassHookPath, contents: Array(text.utf8), mode: 0o755)
     }
@@ -78,7 +78,7 @@ public struct Generators: Sendable {
     // MARK: files/boot/grub/menu.lst
 
     /// `files/boot/grub/menu.lst/CLASS` with its #VAR# placeholders, and the postinst beside it.
-    public func grubLegacy(_ grub: GrubLegacy) throws -> [GeneratedFile] {
+    public func grubLegacy(_ grub: GrubLegacy) throws(InputError) -> [GeneratedFile] {
         try Validate.className(grub.className)
         try Validate.devicePath(grub.rootPartition, what: "root partition")
         try Validate.groot(grub.groot)
@@ -110,7 +110,7 @@ public struct Generators: Sendable {
 
     /// The nfsroot package list: the spec's groups, plus a group with what the generated
     /// scripts run in the nfsroot when the spec does not install it already.
-    public func nfsrootList(_ groups: [PackageGroup]) throws -> GeneratedFile {
+    public func nfsrootList(_ groups: [PackageGroup]) throws(InputError) -> GeneratedFile {
         let text = try PackageGroup.listText(header: header, groups: Self.withScriptNeeds(groups))
         return GeneratedFile(path: Self.nfsrootPath, contents: Array(text.utf8), mode: 0o644)
     }
@@ -129,7 +129,7 @@ public struct Generators: Sendable {
 
     /// `package_config/NAME`, `class/NAME.var`, `disk_config/NAME`, `debconf/NAME` and
     /// `files/PATH/NAME` (with `file-modes` and `postinst` beside it) for one class.
-    public func classFiles(_ spec: ClassSpec) throws -> [GeneratedFile] {
+    public func classFiles(_ spec: ClassSpec) throws(InputError) -> [GeneratedFile] {
         try Validate.className(spec.name)
         var files: [GeneratedFile] = []
         if !spec.packages.isEmpty {
@@ -161,7 +161,7 @@ public struct Generators: Sendable {
 
     /// `file-modes` and `postinst` beside the files of every class, merged per directory:
     /// fcopy reads one `file-modes` and runs one `postinst` for all classes of a path.
-    public func fileHelpers(_ classes: [ClassSpec]) throws -> [GeneratedFile] {
+    public func fileHelpers(_ classes: [ClassSpec]) throws(InputError) -> [GeneratedFile] {
         var byPath: [String: [(className: String, file: FileSpec)]] = [:]
         var order: [String] = []
         for spec in classes {
@@ -199,7 +199,7 @@ public struct Generators: Sendable {
     // MARK: class/HOSTNAME
 
     /// `class/HOSTNAME`: the classes of one host, which fai-class reads after the class scripts.
-    public func hostClassFile(_ host: HostSpec) throws -> GeneratedFile? {
+    public func hostClassFile(_ host: HostSpec) throws(InputError) -> GeneratedFile? {
         guard !host.classes.isEmpty else { return nil }
         try Validate.hostName(host.name)
         for name in host.classes { try Validate.className(name) }
@@ -226,7 +226,7 @@ public struct Generators: Sendable {
 extension PackageGroup {
     /// A package list in install_packages' format: the header, then each
     /// `PACKAGES command [classes]` line followed by its packages, one a line.
-    static func listText(header: String, groups: [PackageGroup]) throws -> String {
+    static func listText(header: String, groups: [PackageGroup]) throws(InputError) -> String {
         var text = header + "\n"
         for group in groups {
             try Validate.packageCommand(group.command)

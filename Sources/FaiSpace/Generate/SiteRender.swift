@@ -1,9 +1,25 @@
 // SiteRender: the files a site spec generates; RenderWriter writes them.
 
 extension SiteSpec {
-    /// The config-space files this spec generates. `site:` and `version:` alone generate
-    /// none: a render of such a spec writes only the base (`--base`) and the manifest.
-    public func generatedFiles() throws(InputError) -> [GeneratedFile] {
-        []
+    /// The config-space files this spec generates, filled from `templates`: the kernel-log
+    /// class script and the defclass hook always, the other parts when the spec has their key.
+    /// Two parts that would write the same path are an error, so no file is lost silently.
+    public func generatedFiles(templates: TemplateSet = .embedded) throws(InputError) -> [GeneratedFile] {
+        let generators = Generators(templates: templates, specName: source)
+        var files = [try generators.detectScript(rules: []), try generators.defclassHook()]
+        if let hostnameClasses { files.append(try generators.hostnameScript(rules: hostnameClasses)) }
+        if let grubLegacy { files += try generators.grubLegacy(grubLegacy) }
+        if let nfsroot { files.append(try generators.nfsrootList(nfsroot)) }
+        for spec in classes { files += try generators.classFiles(spec) }
+        files += try generators.fileHelpers(classes)
+        for host in hosts {
+            if let file = try generators.hostClassFile(host) { files.append(file) }
+        }
+        var seen: Set<String> = []
+        for file in files where !seen.insert(file.path).inserted {
+            throw InputError(file: source, "two parts of the spec both generate \(file.path)",
+                             hint: "rename the host, class or file that collides")
+        }
+        return files.sorted { $0.path < $1.path }
     }
 }

@@ -1,11 +1,16 @@
 // SiteSpec: the declarative description of a site that `faigen render` turns into config-space files.
 import Foundation
 
-/// A site spec, read from YAML.
+/// A site spec, read from YAML; docs/spec.md describes every key with an example.
 ///
 /// ```yaml
-/// site: example        # the site's name, named in every generated file's header
+/// site: example        # the site's name
 /// version: 2024.1      # the spec's version, recorded with builds
+/// classes: {WEB: {packages: {install: [nginx]}}}
+/// grub_legacy: {class: XENSERVER}
+/// ganeti: {hostname_classes: [{pattern: '^web\d+', classes: [WEB]}]}
+/// nfsroot: {packages: {install-norec: [nfs-common, fai-nfsroot]}}
+/// hosts: [{name: web01, mac: '52:54:00:00:00:01', ip: 10.1.1.11, classes: [WEB]}]
 /// ```
 ///
 /// To add a key: add a property, add the key to `SiteSpec.keys`, and read it in
@@ -15,6 +20,15 @@ public struct SiteSpec: Sendable, Hashable {
     public var version: String
     /// Where the spec came from (a path, or `defaultSiteSpecName`), for generated headers.
     public var source: String
+    /// Per-class content, in spec order.
+    public var classes: [ClassSpec] = []
+    /// The XenServer guest menu.lst and its postinst; nil renders none.
+    public var grubLegacy: GrubLegacy?
+    /// `ganeti.hostname_classes`; nil renders no host name class script.
+    public var hostnameClasses: [HostnameClassRule]?
+    /// `nfsroot.packages`; nil renders no files/etc/fai/NFSROOT/FAISERVER.
+    public var nfsroot: [PackageGroup]?
+    public var hosts: [HostSpec] = []
 
     public init(site: String, version: String, source: String) {
         self.site = site
@@ -23,7 +37,7 @@ public struct SiteSpec: Sendable, Hashable {
     }
 
     /// The keys a spec may have at its top level.
-    public static let keys = ["site", "version"]
+    public static let keys = ["site", "version", "classes", "grub_legacy", "ganeti", "nfsroot", "hosts"]
 
     /// Decodes a spec from its root node.
     public init(node: SpecNode) throws(InputError) {
@@ -31,6 +45,18 @@ public struct SiteSpec: Sendable, Hashable {
         self.init(site: try top.required("site").string("site"),
                   version: try top.required("version").string("version"),
                   source: node.file)
+        if let classes = top["classes"] {
+            for (key, value) in try classes.orderedEntries("classes") {
+                self.classes.append(try ClassSpec(name: try key.className("a class name"), node: value))
+            }
+        }
+        if let grub = top["grub_legacy"] { grubLegacy = try GrubLegacy(node: grub) }
+        if let ganeti = top["ganeti"] { hostnameClasses = try HostnameClassRule.rules(ganeti: ganeti) }
+        if let nfsroot = top["nfsroot"] {
+            let section = try nfsroot.mapping("nfsroot", known: ["packages"])
+            self.nfsroot = try PackageGroup.groups(from: try section.required("packages"))
+        }
+        if let hosts = top["hosts"] { self.hosts = try HostSpec.hosts(from: hosts) }
     }
 
     /// Parses a spec from YAML text; `file` names it in errors.

@@ -33,7 +33,7 @@ public struct Template: Sendable, Hashable {
 
     /// The template with every placeholder replaced by its value.
     /// A placeholder without a value is an error naming its line and column.
-    public func fill(_ values: [String: String]) throws -> String {
+    public func fill(_ values: [String: String]) throws(InputError) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + values.values.reduce(0) { $0 + $1.utf8.count })
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -49,7 +49,7 @@ public struct Template: Sendable, Hashable {
         return out
     }
 
-    private func fillLine(_ line: String, number: Int, values: [String: String]) throws -> String {
+    private func fillLine(_ line: String, number: Int, values: [String: String]) throws(InputError) -> String {
         var out = ""
         var column = 1
         var rest = Substring(line)
@@ -123,7 +123,7 @@ public struct TemplateSet: Sendable {
     /// The embedded templates with those found under `directory` put in their place.
     /// A file there that is no template faigen knows is an error: a typo in its
     /// name would otherwise be ignored silently.
-    public static func overriding(with directory: URL) throws -> TemplateSet {
+    public static func overriding(with directory: URL) throws(InputError) -> TemplateSet {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -155,7 +155,7 @@ public struct TemplateSet: Sendable {
     }
 
     /// The template named `name`; every name rendering asks for is embedded.
-    public func template(_ name: String) throws -> Template {
+    public func template(_ name: String) throws(InputError) -> Template {
         guard let template = templates[name] else {
             throw InputError(nil, "no template \(name)", hint: "run scripts/embed-templates and rebuild faigen")
         }

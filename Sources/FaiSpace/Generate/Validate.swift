@@ -8,7 +8,7 @@ enum Validate {
         InputError(nil, message, hint: hint)
     }
 
-    static func className(_ name: String) throws {
+    static func className(_ name: String) throws(InputError) {
         guard ShellWord.isClassName(name) else {
             throw fail("invalid class name \(quote(name))", "a class name is made of A-Z, 0-9 and _")
         }
@@ -16,7 +16,7 @@ enum Validate {
 
     /// A PCRE2 pattern for pcre2grep in a generated script: it must compile, and it
     /// must be one line, because pcre2grep reads a pattern with a newline as several.
-    static func scriptPattern(_ pattern: String) throws {
+    static func scriptPattern(_ pattern: String) throws(InputError) {
         guard !pattern.isEmpty else { throw fail("empty pattern", "give a PCRE2 pattern") }
         guard !pattern.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\0" }) else {
             throw fail("pattern \(quote(pattern)) holds a line break or NUL", "write \\n for a newline; pcre2grep matches one line at a time")
@@ -25,11 +25,13 @@ enum Validate {
             _ = try PCRE2Regex(pattern)
         } catch let error as PCRE2CompileError {
             throw fail("pattern \(quote(pattern)) does not compile: \(error.message) at offset \(error.offset)", "fix the PCRE2 pattern")
+        } catch {
+            throw fail("pattern \(quote(pattern)) does not compile: \(error)", "fix the PCRE2 pattern")
         }
     }
 
     /// A device path under /dev, as grub legacy and the kernel name partitions.
-    static func devicePath(_ path: String, what: String) throws {
+    static func devicePath(_ path: String, what: String) throws(InputError) {
         guard path.hasPrefix("/dev/"), path.count > 5, path.count <= 255,
               path.utf8.allSatisfy({ isAlphanumeric($0) || "/_.-:+".utf8.contains($0) }),
               !path.split(separator: "/").contains(".."), !path.hasSuffix("/") else {
@@ -38,7 +40,7 @@ enum Validate {
     }
 
     /// grub legacy's name of a disk or partition: `(hd0)` or `(hd0,0)`.
-    static func groot(_ value: String) throws {
+    static func groot(_ value: String) throws(InputError) {
         let ok: Bool = {
             guard value.hasPrefix("(hd"), value.hasSuffix(")") else { return false }
             let inner = value.dropFirst(3).dropLast()
@@ -49,7 +51,7 @@ enum Validate {
     }
 
     /// A kernel or initrd path inside the guest's boot partition.
-    static func bootFile(_ path: String, what: String) throws {
+    static func bootFile(_ path: String, what: String) throws(InputError) {
         guard path.hasPrefix("/"), path.count > 1, path.count <= 255,
               path.utf8.allSatisfy({ isAlphanumeric($0) || "/_.-+".utf8.contains($0) }),
               !path.split(separator: "/").contains("..") else {
@@ -59,13 +61,13 @@ enum Validate {
 
     /// Kernel arguments land in menu.lst and in update-grub's kopt line, which
     /// update-grub reads with the shell: words of a safe character set only.
-    static func kernelArgs(_ args: String) throws {
+    static func kernelArgs(_ args: String) throws(InputError) {
         guard args.count <= 1024, args.utf8.allSatisfy({ isAlphanumeric($0) || " _=,.:/+@-".utf8.contains($0) }) else {
             throw fail("invalid kernel arguments \(quote(args))", "use words of A-Z, a-z, 0-9 and _ = , . : / + @ - separated by spaces")
         }
     }
 
-    static func timeout(_ seconds: Int) throws {
+    static func timeout(_ seconds: Int) throws(InputError) {
         guard (0...3600).contains(seconds) else {
             throw fail("invalid timeout \(seconds)", "give seconds from 0 to 3600")
         }
@@ -73,7 +75,7 @@ enum Validate {
 
     static let serialSpeeds: Set<Int> = [2400, 4800, 9600, 19200, 38400, 57600, 115200]
 
-    static func serialConsole(_ console: SerialConsole) throws {
+    static func serialConsole(_ console: SerialConsole) throws(InputError) {
         guard (0...3).contains(console.unit) else {
             throw fail("invalid serial unit \(console.unit)", "grub legacy knows units 0 to 3")
         }
@@ -82,7 +84,7 @@ enum Validate {
         }
     }
 
-    static func variableName(_ name: String) throws {
+    static func variableName(_ name: String) throws(InputError) {
         guard let first = name.utf8.first, first == 95 || isLetter(first),
               name.utf8.allSatisfy({ isAlphanumeric($0) || $0 == 95 }) else {
             throw fail("invalid variable name \(quote(name))", "a shell variable name is A-Z, a-z, 0-9 and _, not starting with a digit")
@@ -90,23 +92,16 @@ enum Validate {
     }
 
     /// The commands install_packages knows after PACKAGES.
-    static func packageCommand(_ command: String) throws {
-        guard packageCommands.contains(command) else {
-            throw fail("unknown PACKAGES command \(quote(command))", "install_packages knows: \(packageCommands.sorted().joined(separator: ", "))")
+    static func packageCommand(_ command: String) throws(InputError) {
+        guard knownPackageCommands.contains(command) else {
+            throw fail("unknown PACKAGES command \(quote(command))", "install_packages knows: \(knownPackageCommands.sorted().joined(separator: ", "))")
         }
     }
 
-    static let packageCommands: Set<String> = [
-        "install", "install-norec", "remove", "dselect-upgrade", "pacman-S", "pacman-Rns",
-        "taskinst", "taskrm", "hold", "aptitude", "aptitude-r", "apt", "cupt", "cupt-r", "unpack",
-        "urpmi", "urpme", "yumi", "yumr", "yumgroup", "dnfi", "dnfr", "dnfgroup", "y2i", "y2r",
-        "yast", "zypper", "zypper-pattern", "zypper-product", "zypper-rm", "rpmr", "smarti",
-        "smartr", "apk-add", "apk-del",
-    ]
 
     /// install_packages passes package names to the shell unquoted: only the
     /// characters of package names, versions, releases and its +/- suffixes.
-    static func packageName(_ name: String) throws {
+    static func packageName(_ name: String) throws(InputError) {
         guard let first = name.utf8.first, isAlphanumeric(first), name.count <= 255,
               name.utf8.allSatisfy({ isAlphanumeric($0) || "_+.~:=/-".utf8.contains($0) }) else {
             throw fail("invalid package name \(quote(name))", "a package is A-Z, a-z, 0-9 and _ + . ~ : = / -, starting with a letter or digit")
@@ -115,7 +110,7 @@ enum Validate {
 
     /// A path fcopy installs: absolute, no `.` or `..` step, a plain character set,
     /// since it becomes directories under files/ and an argument of fcopy.
-    static func installPath(_ path: String) throws {
+    static func installPath(_ path: String) throws(InputError) {
         let steps = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         guard path.hasPrefix("/"), path.count > 1, path.count <= 1024, !path.hasSuffix("/"),
               steps.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
@@ -125,7 +120,7 @@ enum Validate {
     }
 
     /// fcopy hands owner and group names to a shell inside the target: account names only.
-    static func accountName(_ name: String, what: String) throws {
+    static func accountName(_ name: String, what: String) throws(InputError) {
         guard let first = name.utf8.first, isLetter(first) || first == 95 || isDigit(first), name.count <= 32,
               name.utf8.allSatisfy({ isAlphanumeric($0) || "_-".utf8.contains($0) }) else {
             throw fail("invalid \(what) \(quote(name))", "give an account name (A-Z, a-z, 0-9, _ and -) or a number")
@@ -134,7 +129,7 @@ enum Validate {
 
     /// A host name as fai-class finds it in class/: letters, digits, dots and dashes.
     /// A name starting with two digits would look like a class script to fai-class.
-    static func hostName(_ name: String) throws {
+    static func hostName(_ name: String) throws(InputError) {
         guard let first = name.utf8.first, isAlphanumeric(first), name.count <= 253,
               name.utf8.allSatisfy({ isAlphanumeric($0) || $0 == 46 || $0 == 45 }) else {
             throw fail("invalid host name \(quote(name))", "a host name is A-Z, a-z, 0-9, . and -, starting with a letter or digit")
@@ -145,14 +140,14 @@ enum Validate {
         }
     }
 
-    static func mac(_ value: String) throws {
+    static func mac(_ value: String) throws(InputError) {
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) else {
             throw fail("invalid MAC address \(quote(value))", "write six hex pairs separated by colons, such as 52:54:00:12:34:56")
         }
     }
 
-    static func ipAddress(_ value: String) throws {
+    static func ipAddress(_ value: String) throws(InputError) {
         if value.contains(":") {
             let groups = value.split(separator: ":", omittingEmptySubsequences: false)
             let compressions = value.components(separatedBy: "::").count - 1

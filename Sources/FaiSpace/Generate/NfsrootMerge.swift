@@ -1,0 +1,62 @@
+// NfsrootMerge: adds the packages a render needs to an existing /etc/fai/NFSROOT without rewriting its lines.
+
+/// The admin's own NFSROOT list stays as it is, line for line. What the spec needs and the
+/// list does not install yet goes into one block between marker comments at the end; a later
+/// merge replaces that block in place, and drops it when the list itself installs everything.
+public enum NfsrootMerge {
+    static let begin = "# faigen: begin of the packages the generated scripts need"
+    static let end = "# faigen: end"
+
+    /// The new content of the list at `path`, or nil when it already holds what is needed.
+    /// `groups` are the spec's nfsroot groups (or none); the scripts' needs are added to them.
+    public static func merged(existing: [UInt8], path: String, groups: [PackageGroup], header: String) throws(InputError) -> [UInt8]? {
+        let list = try PackageList(path: path, contents: existing)
+        // Lines as written (split at the newline byte, as PackageList does), our block cut out.
+        var lines = existing.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
+        if list.endsWithNewline || lines.last?.isEmpty == true { lines.removeLast() }
+        var blockStart: Int?
+        var blockRange: Range<Int>?
+        for (index, line) in lines.enumerated() {
+            if line == Array(begin.utf8) { blockStart = index }
+            if line == Array(end.utf8), let start = blockStart {
+                blockRange = start..<(index + 1)
+                break
+            }
+        }
+        // What the admin's lines install for every host: sections without classes.
+        var installed: [String: Set<String>] = [:]
+        let blockNumbers = blockRange.map { ($0.lowerBound + 1)...($0.upperBound) }
+        for section in list.sections {
+            guard let command = section.command, command.classes.isEmpty,
+                  blockNumbers?.contains(section.header.number) != true else { continue }
+            for line in section.lines where blockNumbers?.contains(line.number) != true {
+                for package in line.packages where !package.isRemoval {
+                    installed[command.command, default: []].insert(package.name)
+                }
+            }
+        }
+        let anyInstall = installed.filter { $0.key.hasPrefix("install") }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        var block: [String] = []
+        for group in Generators.withScriptNeeds(groups) {
+            let missing = group.packages.filter { name in
+                let bare = String(name.prefix { $0 != "/" && $0 != "=" })
+                if group.classes.isEmpty, group.command.hasPrefix("install") { return !anyInstall.contains(bare) }
+                return !(installed[group.command]?.contains(bare) ?? false)
+            }
+            guard !missing.isEmpty else { continue }
+            block.append((["PACKAGES", group.command] + group.classes).joined(separator: " "))
+            block += missing
+        }
+        var newLines = lines.map { String(decoding: $0, as: UTF8.self) }
+        let newBlock = block.isEmpty ? [] : [begin, header] + block + [end]
+        if let blockRange {
+            newLines.replaceSubrange(blockRange, with: newBlock)
+        } else {
+            guard !newBlock.isEmpty else { return nil }
+            newLines += newBlock
+        }
+        let text = newLines.joined(separator: "\n") + (newLines.isEmpty ? "" : "\n")
+        let bytes = Array(text.utf8)
+        return bytes == existing ? nil : bytes
+    }
+}

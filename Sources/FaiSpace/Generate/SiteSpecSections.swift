@@ -1,0 +1,260 @@
+// SiteSpecSections: reading the spec's classes, detect, grub_legacy, ganeti, nfsroot and hosts keys.
+import Yams
+
+extension SpecNode {
+    /// The node as a mapping in file order, each key with its own node: for keys the
+    /// spec's user chooses (class names, file paths, commands), where order matters.
+    func orderedEntries(_ what: String) throws(InputError) -> [(key: SpecNode, value: SpecNode)] {
+        guard let mapping = node.mapping else {
+            throw error("\(what) must be a mapping")
+        }
+        var entries: [(key: SpecNode, value: SpecNode)] = []
+        var seen: Set<String> = []
+        for (key, value) in mapping {
+            let keyNode = SpecNode(key, file: file)
+            guard let name = key.scalar?.string, !name.isEmpty else { throw keyNode.error("\(what) has a key that is not a name") }
+            guard seen.insert(name).inserted else { throw keyNode.error("duplicate key '\(name)' in \(what)", hint: "keep one of them") }
+            entries.append((keyNode, SpecNode(value, file: file)))
+        }
+        return entries
+    }
+
+    /// The node as a sequence; a single value counts as a list of one.
+    func list(_ what: String) throws(InputError) -> [SpecNode] {
+        if let sequence = node.sequence { return sequence.map { SpecNode($0, file: file) } }
+        if node.scalar != nil, node.null == nil { return [self] }
+        throw error("\(what) must be a list", hint: "write [a, b] or one item a line starting with -")
+    }
+
+    /// A list of one-line strings.
+    func strings(_ what: String) throws(InputError) -> [String] {
+        var out: [String] = []
+        for item in try list(what) { out.append(try item.string(what)) }
+        return out
+    }
+
+    /// Text that may span lines (file content, disk_config); empty is allowed.
+    func text(_ what: String) throws(InputError) -> String {
+        guard let scalar = node.scalar else { throw error("\(what) must be text", hint: "use a block scalar: `\(what): |`") }
+        return scalar.string
+    }
+
+    func integer(_ what: String) throws(InputError) -> Int {
+        guard let scalar = node.scalar, let value = Int(scalar.string) else {
+            throw error("\(what) must be a whole number")
+        }
+        return value
+    }
+
+    /// Runs a check from `Validate` and puts this node's place on its error.
+    func checked(_ check: () throws(InputError) -> Void) throws(InputError) {
+        do {
+            try check()
+        } catch {
+            var located = error
+            located.location = location
+            throw located
+        }
+    }
+
+    /// A class name, checked.
+    func className(_ what: String) throws(InputError) -> String {
+        let name = try string(what)
+        try checked { () throws(InputError) in try Validate.className(name) }
+        return name
+    }
+
+    func classNames(_ what: String) throws(InputError) -> [String] {
+        var out: [String] = []
+        for item in try list(what) { out.append(try item.className(what)) }
+        return out
+    }
+}
+
+extension PackageGroup {
+    static let what = "packages"
+
+    /// `packages:` maps the rest of a `PACKAGES` line (`install`, `install-norec AMD64`)
+    /// to its packages, in file order.
+    static func groups(from node: SpecNode) throws(InputError) -> [PackageGroup] {
+        var groups: [PackageGroup] = []
+        for (key, value) in try node.orderedEntries("packages") {
+            let words = (try key.string("a PACKAGES command")).split(separator: " ").map(String.init)
+            guard let command = words.first else { throw key.error("empty PACKAGES command") }
+            try key.checked { () throws(InputError) in
+                try Validate.packageCommand(command)
+                for name in words.dropFirst() { try Validate.className(name) }
+            }
+            var packages: [String] = []
+            for item in try value.list("the packages of PACKAGES \(command)") {
+                let name = try item.string("a package")
+                try item.checked { () throws(InputError) in try Validate.packageName(name) }
+                packages.append(name)
+            }
+            groups.append(PackageGroup(command: command, classes: Array(words.dropFirst()), packages: packages))
+        }
+        return groups
+    }
+}
+
+extension ClassSpec {
+    static let keys = ["packages", "var", "disk_config", "debconf", "files"]
+    static let fileKeys = ["content", "mode", "owner", "group", "postinst"]
+
+    init(name: String, node: SpecNode) throws(InputError) {
+        self.init(name: name)
+        let top = try node.mapping("class \(name)", known: Self.keys)
+        if let packages = top["packages"] { self.packages = try PackageGroup.groups(from: packages) }
+        if let variables = top["var"] {
+            for (key, value) in try variables.orderedEntries("var of class \(name)") {
+                let variable = try key.string("a variable name")
+                try key.checked { () throws(InputError) in try Validate.variableName(variable) }
+                self.variables.append(ClassVariable(name: variable, value: try value.text("the value of \(variable)")))
+            }
+        }
+        if let disk = top["disk_config"] { diskConfig = try disk.text("disk_config") }
+        if let debconf = top["debconf"] { self.debconf = try debconf.text("debconf") }
+        if let files = top["files"] {
+            for (key, value) in try files.orderedEntries("files of class \(name)") {
+                let path = try key.string("a file path")
+                try key.checked { () throws(InputError) in try Validate.installPath(path) }
+                self.files.append(try FileSpec(path: path, node: value))
+            }
+        }
+    }
+}
+
+extension FileSpec {
+    init(path: String, node: SpecNode) throws(InputError) {
+        let top = try node.mapping("file \(path)", known: ClassSpec.fileKeys)
+        self.init(path: path, content: try top.required("content").text("content"))
+        if let modeNode = top["mode"] {
+            let text = try modeNode.string("mode")
+            let digits = text.hasPrefix("0o") ? String(text.dropFirst(2)) : text
+            guard !digits.isEmpty, digits.count <= 4, let value = UInt32(digits, radix: 8), value <= 0o7777 else {
+                throw modeNode.error("invalid mode '\(text)'", hint: "write an octal mode in quotes, such as \"0644\"")
+            }
+            mode = value
+        }
+        if let ownerNode = top["owner"] {
+            let name = try ownerNode.string("owner")
+            try ownerNode.checked { () throws(InputError) in try Validate.accountName(name, what: "owner") }
+            owner = name
+        }
+        if let groupNode = top["group"] {
+            let name = try groupNode.string("group")
+            try groupNode.checked { () throws(InputError) in try Validate.accountName(name, what: "group") }
+            group = name
+        }
+        if let script = top["postinst"] { postinst = try script.text("postinst") }
+    }
+}
+
+extension GrubLegacy {
+    static let keys = ["class", "root_partition", "groot", "kernel", "initrd", "kernel_args", "timeout", "serial_console"]
+
+    init(node: SpecNode) throws(InputError) {
+        self.init()
+        let top = try node.mapping("grub_legacy", known: Self.keys)
+        if let value = top["class"] { className = try value.className("class") }
+        if let value = top["root_partition"] {
+            let path = try value.string("root_partition")
+            try value.checked { () throws(InputError) in try Validate.devicePath(path, what: "root partition") }
+            rootPartition = path
+        }
+        if let value = top["groot"] {
+            let text = try value.string("groot")
+            try value.checked { () throws(InputError) in try Validate.groot(text) }
+            groot = text
+        }
+        if let value = top["kernel"] {
+            let path = try value.string("kernel")
+            try value.checked { () throws(InputError) in try Validate.bootFile(path, what: "kernel") }
+            kernel = path
+        }
+        if let value = top["initrd"] {
+            let path = try value.string("initrd")
+            try value.checked { () throws(InputError) in try Validate.bootFile(path, what: "initrd") }
+            initrd = path
+        }
+        if let value = top["kernel_args"] {
+            let args = value.node.null != nil ? "" : try value.text("kernel_args")
+            try value.checked { () throws(InputError) in try Validate.kernelArgs(args) }
+            kernelArgs = args
+        }
+        if let value = top["timeout"] {
+            let seconds = try value.integer("timeout")
+            try value.checked { () throws(InputError) in try Validate.timeout(seconds) }
+            timeout = seconds
+        }
+        if let value = top["serial_console"] {
+            let serial = try value.mapping("serial_console", known: ["unit", "speed"])
+            var console = SerialConsole()
+            if let unit = serial["unit"] { console.unit = try unit.integer("unit") }
+            if let speed = serial["speed"] { console.speed = try speed.integer("speed") }
+            let checked = console
+            try value.checked { () throws(InputError) in try Validate.serialConsole(checked) }
+            serialConsole = console
+        }
+    }
+}
+
+extension HostnameClassRule {
+    /// `ganeti: { hostname_classes: [ {pattern, classes} ] }`.
+    static func rules(ganeti node: SpecNode) throws(InputError) -> [HostnameClassRule] {
+        let top = try node.mapping("ganeti", known: ["hostname_classes"])
+        var rules: [HostnameClassRule] = []
+        for item in try top.required("hostname_classes").list("hostname_classes") {
+            let entry = try item.mapping("a hostname_classes entry", known: ["pattern", "classes"])
+            let patternNode = try entry.required("pattern")
+            let pattern = try patternNode.string("pattern")
+            try patternNode.checked { () throws(InputError) in try Validate.scriptPattern(pattern) }
+            let classes = try entry.required("classes").classNames("classes")
+            guard !classes.isEmpty else { throw item.error("the pattern \(pattern) gives no classes", hint: "list at least one class") }
+            rules.append(HostnameClassRule(pattern: pattern, classes: classes))
+        }
+        return rules
+    }
+}
+
+extension HostSpec {
+    static let keys = ["name", "mac", "ip", "classes"]
+
+    /// `hosts:`, a list; names, MACs and IPs must each be unique.
+    static func hosts(from node: SpecNode) throws(InputError) -> [HostSpec] {
+        var hosts: [HostSpec] = []
+        var names: [String: SourceLocation] = [:]
+        var macs: [String: SourceLocation] = [:]
+        var ips: [String: SourceLocation] = [:]
+        let items = try node.list("hosts")
+        hosts.reserveCapacity(items.count)
+        for item in items {
+            let entry = try item.mapping("a host", known: Self.keys)
+            let nameNode = try entry.required("name")
+            let name = try nameNode.string("name")
+            try nameNode.checked { () throws(InputError) in try Validate.hostName(name) }
+            if let first = names[name.lowercased()] {
+                throw nameNode.error("duplicate host '\(name)' (first at \(first))", hint: "give each host once")
+            }
+            names[name.lowercased()] = nameNode.location
+            var host = HostSpec(name: name)
+            if let macNode = entry["mac"] {
+                let mac = try macNode.string("mac").lowercased()
+                try macNode.checked { () throws(InputError) in try Validate.mac(mac) }
+                if let first = macs[mac] { throw macNode.error("duplicate MAC address \(mac) (first at \(first))", hint: "give each host its own MAC") }
+                macs[mac] = macNode.location
+                host.mac = mac
+            }
+            if let ipNode = entry["ip"] {
+                let ip = try ipNode.string("ip")
+                try ipNode.checked { () throws(InputError) in try Validate.ipAddress(ip) }
+                if let first = ips[ip] { throw ipNode.error("duplicate IP address \(ip) (first at \(first))", hint: "give each host its own address") }
+                ips[ip] = ipNode.location
+                host.ip = ip
+            }
+            if let classes = entry["classes"] { host.classes = try classes.classNames("classes") }
+            hosts.append(host)
+        }
+        return hosts
+    }
+}
