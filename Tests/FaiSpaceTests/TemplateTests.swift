@@ -69,8 +69,8 @@ import Testing
     @Test func classNamesAndPatterns() {
         #expect(throws: InputError.self) { try generators.hostnameScript(rules: [HostnameClassRule(pattern: "^web", classes: ["web"])]) }
         #expect(throws: InputError.self) { try generators.hostnameScript(rules: [HostnameClassRule(pattern: "^web(", classes: ["WEB"])]) }
-        #expect(throws: InputError.self) { try generators.detectScript(rules: [KernelLogRule(className: "X", pattern: "a\nb")]) }
-        #expect(throws: InputError.self) { try generators.detectScript(rules: [KernelLogRule(className: "X;Y", pattern: "a")]) }
+        #expect(throws: InputError.self) { try generators.detectScript(rules: [KernelLogRule(pattern: "a\nb", classes: ["X"])]) }
+        #expect(throws: InputError.self) { try generators.detectScript(rules: [KernelLogRule(pattern: "a", classes: ["X;Y"])]) }
     }
 
     @Test func grubValues() {

@@ -31,8 +31,8 @@ fi
 status=0
 found=
 
-# classes CLASS...: remembers each class once, so fai-class -T sees no duplicate.
-classes() {
+# define CLASS...: remembers each class once, so fai-class -T sees no duplicate.
+define() {
     for class in "$@"; do
         case " $found " in
             *" $class "*) ;;
@@ -79,22 +79,46 @@ if ! log=$(dmesg 2>/dev/null); then
 fi
 
 status=0
+found=
 
-# rule CLASS -e PATTERN...: prints CLASS when a line of the log matches a pattern.
-rule() {
-    class=$1
-    shift
+# define CLASS...: remembers each class once, so fai-class -T sees no duplicate.
+define() {
+    for class in "$@"; do
+        case " $found " in
+            *" $class "*) ;;
+            *) found="$found $class" ;;
+        esac
+    done
+}
+
+# undefined CLASS...: succeeds when none of the classes is defined yet, by an
+# earlier class script (fai-class exports them in $classes) or by this one.
+undefined() {
+    for class in "$@"; do
+        case " ${classes:-} $found " in
+            *" $class "*) return 1 ;;
+        esac
+    done
+    return 0
+}
+
+# log_matches [-i] -e PATTERN: succeeds when a line of the kernel log matches.
+log_matches() {
     printf '%s\n' "$log" | pcre2grep -q "$@"
     case $? in
-        0) echo "$class" ;;
-        1) ;;
-        *) echo "60-detect-XenServer: pcre2grep failed on the rule for $class" >&2
-           status=1 ;;
+        0) return 0 ;;
+        1) return 1 ;;
+        *) echo "60-detect-XenServer: pcre2grep failed on pattern $*" >&2
+           status=1
+           return 1 ;;
     esac
 }
 
 @RULES@
 
+for class in $found; do
+    echo "$class"
+done
 exit "$status"
 
 """####,

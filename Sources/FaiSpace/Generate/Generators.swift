@@ -28,27 +28,26 @@ public struct Generators: Sendable {
 
     // MARK: class/60-detect-XenServer
 
-    /// The kernel-log class script: seed 003's XENSERVER rule first, then `rules`,
-    /// one pcre2grep call per class and case mode, each class printed once.
+    /// The kernel-log class script: seed 003's XENSERVER rule first, then `rules`, each
+    /// one line, each class printed once.
     public func detectScript(rules: [KernelLogRule]) throws(InputError) -> GeneratedFile {
-        var groups: [(className: String, caseless: Bool, patterns: [String])] = []
-        for rule in [KernelLogRule.xenServer] + rules {
-            try Validate.className(rule.className)
+        var lines: [String] = []
+        for rule in [KernelLogRule.xenServer] + rules where !lines.contains(Self.ruleLine(rule)) {
             try Validate.scriptPattern(rule.pattern)
-            if let index = groups.firstIndex(where: { $0.className == rule.className && $0.caseless == rule.caseless }) {
-                if !groups[index].patterns.contains(rule.pattern) { groups[index].patterns.append(rule.pattern) }
-            } else {
-                groups.append((rule.className, rule.caseless, [rule.pattern]))
-            }
-        }
-        let lines = groups.map { group in
-            "rule \(group.className)" + (group.caseless ? " -i" : "")
-                + group.patterns.map { " -e \(ShellWord.quoted($0))" }.joined()
+            guard !rule.classes.isEmpty else { throw Validate.fail("a kernel-log rule defines no class", "name at least one class") }
+            for name in rule.classes + rule.unless { try Validate.className(name) }
+            lines.append(Self.ruleLine(rule))
         }
         let text = try templates.template(Self.detectScriptPath).fill([
             "HEADER": header, "RULES": lines.joined(separator: "\n"),
         ])
         return GeneratedFile(path: Self.detectScriptPath, contents: Array(text.utf8), mode: 0o755)
+    }
+
+    static func ruleLine(_ rule: KernelLogRule) -> String {
+        let veto = rule.unless.isEmpty ? "" : "undefined \(rule.unless.joined(separator: " ")) && "
+        let test = "log_matches " + (rule.caseless ? "-i " : "") + "-e " + ShellWord.quoted(rule.pattern)
+        return "if \(veto)\(test); then define \(rule.classes.joined(separator: " ")); fi"
     }
 
     // MARK: class/45-ganeti-hostname
@@ -59,7 +58,7 @@ public struct Generators: Sendable {
         for rule in rules {
             try Validate.scriptPattern(rule.pattern)
             for name in rule.classes { try Validate.className(name) }
-            lines.append("if hostname_matches -e \(ShellWord.quoted(rule.pattern)); then classes \(rule.classes.joined(separator: " ")); fi")
+            lines.append("if hostname_matches -e \(ShellWord.quoted(rule.pattern)); then define \(rule.classes.joined(separator: " ")); fi")
         }
         let text = try templates.template(Self.hostnameScriptPath).fill([
             "HEADER": header, "RULES": lines.joined(separator: "\n"),

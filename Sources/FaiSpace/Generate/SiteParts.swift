@@ -1,22 +1,25 @@
 // SiteParts: the sections of a site spec that rendering turns into config-space files.
 
-/// A kernel-log detection rule as the XenServer class script evaluates it:
-/// a PCRE2 pattern matched against each line of `dmesg`, and the class it defines.
+/// A kernel-log detection rule as the XenServer class script evaluates it: a PCRE2
+/// pattern matched against each line of `dmesg` (as `pcre2grep -q`), the classes it
+/// defines, and the classes that veto it when already defined.
 public struct KernelLogRule: Sendable, Hashable {
-    public var className: String
     public var pattern: String
-    /// Letters match either case (`(?i)`, `pcre2grep -i`).
+    /// Letters match either case (`pcre2grep -i`).
     public var caseless: Bool
+    public var classes: [String]
+    public var unless: [String]
 
-    public init(className: String, pattern: String, caseless: Bool = false) {
-        self.className = className
+    public init(pattern: String, caseless: Bool = false, classes: [String], unless: [String] = []) {
         self.pattern = pattern
         self.caseless = caseless
+        self.classes = classes
+        self.unless = unless
     }
 
     /// Seed 003's rule: a XenServer guest, HVM (its ACPI tables name Xen) or paravirtualized.
     public static let xenServer = KernelLogRule(
-        className: "XENSERVER", pattern: "(ACPI:.*Xen.*HVM|Booting paravirtualized kernel on Xen)")
+        pattern: "(ACPI:.*Xen.*HVM|Booting paravirtualized kernel on Xen)", classes: ["XENSERVER"])
 }
 
 /// One entry of `ganeti.hostname_classes`: hosts whose name matches `pattern` get `classes`.

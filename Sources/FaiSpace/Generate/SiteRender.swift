@@ -1,13 +1,19 @@
 // SiteRender: the files a site spec generates; RenderWriter writes them.
 
 extension SiteSpec {
-    /// The config-space files this spec generates, filled from `templates`: the kernel-log
-    /// class script and the defclass hook always, the other parts when the spec has their key.
+    /// The config-space files this spec generates, filled from `templates`. Each part comes
+    /// from its key, so a spec of `site:` and `version:` alone generates nothing: `detect`
+    /// (or `grub_legacy`, whose class it defines) the kernel-log class script, `ganeti` the
+    /// host name class script and the defclass hook, and so on.
     /// Two parts that would write the same path are an error, so no file is lost silently.
     public func generatedFiles(templates: TemplateSet = .embedded) throws(InputError) -> [GeneratedFile] {
         let generators = Generators(templates: templates, specName: source)
-        var files = [try generators.detectScript(rules: []), try generators.defclassHook()]
-        if let hostnameClasses { files.append(try generators.hostnameScript(rules: hostnameClasses)) }
+        var files: [GeneratedFile] = []
+        if detect != nil || grubLegacy != nil { files.append(try generators.detectScript(rules: detect ?? [])) }
+        if let hostnameClasses {
+            files.append(try generators.hostnameScript(rules: hostnameClasses))
+            files.append(try generators.defclassHook())
+        }
         if let grubLegacy { files += try generators.grubLegacy(grubLegacy) }
         if let nfsroot { files.append(try generators.nfsrootList(nfsroot)) }
         for spec in classes { files += try generators.classFiles(spec) }

@@ -22,6 +22,9 @@ public struct SiteSpec: Sendable, Hashable {
     public var source: String
     /// Per-class content, in spec order.
     public var classes: [ClassSpec] = []
+    /// Kernel-log rules of `detect:` for class/60-detect-XenServer; nil renders no such script
+    /// unless `grub_legacy` needs it.
+    public var detect: [KernelLogRule]?
     /// The XenServer guest menu.lst and its postinst; nil renders none.
     public var grubLegacy: GrubLegacy?
     /// `ganeti.hostname_classes`; nil renders no host name class script.
