@@ -1,6 +1,7 @@
 // FAIFacts: what FAI's own tools accept, as data, taken from fai-client 6.0 (Debian bookworm).
 
-/// Facts about FAI that lint checks against. Each list names the file it comes from;
+/// Facts about FAI that the model and lint check against (besides the model's
+/// `knownPackageCommands`). Each names the file it comes from;
 /// `FAIFactsTests` compares them with the installed fai-client so a new FAI is noticed.
 public enum FAIFacts {
     /// The commands that hand their words to dpkg, apt or tasksel, where a package (or task)

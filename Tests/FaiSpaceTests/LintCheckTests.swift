@@ -1,0 +1,101 @@
+// LintCheckTests: every lint check over its own examples, and lint over the fai-doc example.
+import Foundation
+import Testing
+@testable import FaiSpace
+
+/// Writes an example tree to a fresh directory, exactly: modes, symlinks, FIFOs.
+func materialize(_ example: LintExample, name: String = #function) throws -> URL {
+    let root = try scratchDirectory(name)
+    for (path, node) in example.tree.sorted(by: { $0.key < $1.key }) {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        switch node {
+        case .file(let bytes, let mode):
+            try makeFile(root, path, bytes: bytes, mode: mode)
+        case .symlink(let target):
+            try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: target)
+        case .directory:
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        case .fifo:
+            #expect(mkfifo(url.path, 0o644) == 0)
+        }
+    }
+    return root
+}
+
+@Suite struct LintCheckTests {
+    @Test(arguments: Lint.checks.map(\.id))
+    func firesExactlyWhereItsExamplesSay(id: String) throws {
+        let check = try #require(Lint.checks.first { $0.id == id })
+        #expect(!check.triggeringExamples.isEmpty, "\(id) has no example that fires it")
+        #expect(!check.nonTriggeringExamples.isEmpty, "\(id) has no example that keeps it quiet")
+        for (index, example) in check.triggeringExamples.enumerated() {
+            let root = try materialize(example)
+            let findings = try Lint.run(root.path, checks: [check])
+            let places = Set(findings.map { ExpectedFinding($0.path, line: $0.line) })
+            #expect(places == Set(example.expected), "\(id) triggering example \(index + 1): \(findings)")
+            #expect(findings.count == example.expected.count, "\(id) triggering example \(index + 1) fired twice somewhere: \(findings)")
+            #expect(findings.allSatisfy { $0.severity == check.severity && $0.check == id && !$0.message.isEmpty })
+        }
+        for (index, example) in check.nonTriggeringExamples.enumerated() {
+            let root = try materialize(example)
+            let findings = try Lint.run(root.path, checks: [check])
+            #expect(findings.isEmpty, "\(id) non-triggering example \(index + 1): \(findings)")
+        }
+    }
+
+    @Test func checkIdsAreUniqueKebabCase() {
+        let ids = Lint.checks.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.allSatisfy { $0.isLowercase || $0 == "-" } })
+    }
+
+    /// The fai-doc example has no errors; its warnings are the ones listed here, so a new
+    /// noisy warning fails this test. GERMAN, STANDARD and IMAGE are opt-in classes: no class
+    /// script of the example prints them (a user adds them with ADDCLASSES or fai -c), which
+    /// is what undefined-class says.
+    @Test func faiDocExampleHasNoErrors() throws {
+        _ = try requireTool(faiDocExample + "/class/50-host-classes", package: "fai-doc")
+        let findings = try Lint.run(faiDocExample)
+        #expect(!Lint.hasErrors(findings), "\(findings.filter { $0.severity == .error })")
+        let warnings = findings.map { "\($0.path):\($0.line) \($0.check)" }
+        #expect(warnings == [
+            "class/GERMAN.var:1 undefined-class",
+            "debconf/GERMAN:1 undefined-class",
+            "hooks/debconf.IMAGE:1 undefined-class",
+            "package_config/GERMAN:1 undefined-class",
+            "package_config/STANDARD:1 undefined-class",
+        ], "\(findings.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test func findingsPrintAsPathLineSeverityMessage() {
+        let finding = Finding(path: "package_config/DEBIAN", line: 3, severity: .error, message: "bad\nthing", check: "x")
+        #expect(finding.description == "package_config/DEBIAN:3: error: bad\\nthing")
+    }
+
+    @Test func findingsSortByPathThenLine() {
+        let a = Finding(path: "class/10-a", line: 9, severity: .warning, message: "m", check: "x")
+        let b = Finding(path: "class/10-a", line: 10, severity: .error, message: "m", check: "x")
+        let c = Finding(path: "class/2", line: 1, severity: .error, message: "m", check: "x")
+        #expect([c, b, a].sorted() == [a, b, c])
+    }
+
+    @Test func aMissingDirectoryIsAnInputError() {
+        #expect(throws: InputError.self) { try Lint.run("/nonexistent/fai/config") }
+    }
+}
+
+/// docs/lint.md is generated from the checks; `make golden` rewrites it on purpose.
+@Suite struct LintDocsGoldenTests {
+    @Test func docsLintMarkdownMatchesTheChecks() throws {
+        let url = repositoryRoot.appendingPathComponent("docs/lint.md")
+        let generated = Lint.documentation()
+        if ProcessInfo.processInfo.environment["FAIGEN_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(generated.utf8).write(to: url)
+        }
+        let onDisk = try String(contentsOf: url, encoding: .utf8)
+        #expect(onDisk == generated, "docs/lint.md is stale: run make golden and review git diff docs/")
+        for check in Lint.checks { #expect(onDisk.contains("## \(check.id)\n")) }
+    }
+}
