@@ -29,17 +29,17 @@ public struct DetectionRuleSet: Sendable {
 
     /// Parses the YAML text of a rules file; `file` names it in errors.
     public static func parse(yaml: String, file: String) throws -> DetectionRuleSet {
-        let node: Node?
+        let root: SpecNode
         do {
-            node = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw InputError.yaml(error, file: file)
+            root = try SpecNode.parse(yaml: yaml, file: file)
+        } catch {
+            // SpecNode speaks of "the spec"; a rules file is not one.
+            if error.message == "the spec is empty" {
+                throw InputError(error.location, "the rules file is empty", hint: "write a list of rules, see docs/detect.md")
+            }
+            throw error
         }
-        guard let node else {
-            throw InputError(file: file, line: 1, column: 1, "the rules file is empty",
-                             hint: "write a list of rules, see docs/detect.md")
-        }
-        return try parse(node: node, file: file)
+        return try parse(node: root.node, file: file)
     }
 
     /// Reads rules from a YAML node inside another document (the site spec's `detect:` key).
@@ -47,24 +47,17 @@ public struct DetectionRuleSet: Sendable {
         switch node {
         case .sequence:
             return DetectionRuleSet(rules: try parseRules(node, file: file))
-        case .mapping(let mapping):
+        case .mapping:
+            let fields = try SpecNode(node, file: file).mapping("the rules document", known: ["builtin", "rules"])
             var keepsBuiltin = true
-            var rules: [DetectionRule] = []
-            for (key, value) in mapping {
-                switch key.string {
-                case "builtin":
-                    guard let flag = value.bool else {
-                        throw InputError.at(value, file: file, "`builtin` must be true or false",
-                                            hint: "false replaces the built-in table")
-                    }
-                    keepsBuiltin = flag
-                case "rules":
-                    rules = try parseRules(value, file: file)
-                default:
-                    throw InputError.at(key, file: file, "unknown key `\(key.string ?? "?")` in the rules document",
-                                        hint: "use `builtin` and `rules`")
+            if let value = fields["builtin"]?.node {
+                guard let flag = value.bool else {
+                    throw InputError.at(value, file: file, "`builtin` must be true or false",
+                                        hint: "false replaces the built-in table")
                 }
+                keepsBuiltin = flag
             }
+            let rules = try fields["rules"].map { try parseRules($0.node, file: file) } ?? []
             return DetectionRuleSet(keepsBuiltin: keepsBuiltin, rules: rules)
         default:
             throw InputError.at(node, file: file, "expected a list of rules or a mapping with `rules:`",
@@ -89,27 +82,14 @@ public struct DetectionRuleSet: Sendable {
         return rules
     }
 
-    static let ruleKeys: Set<String> = [
+    static let ruleKeys = [
         "id", "source", "pattern", "caseless", "equals", "present", "classes", "unless", "reason", "examples",
     ]
 
     static func parseRule(_ node: Node, file: String) throws -> DetectionRule {
-        guard case .mapping(let mapping) = node else {
-            throw InputError.at(node, file: file, "a rule must be a mapping", hint: "keys: id, source, pattern, classes, reason, examples")
-        }
-        var fields: [String: (key: Node, value: Node)] = [:]
-        for (key, value) in mapping {
-            guard let name = key.string, ruleKeys.contains(name) else {
-                throw InputError.at(key, file: file, "unknown rule key `\(key.string ?? "?")`",
-                                    hint: "use \(ruleKeys.sorted().joined(separator: ", "))")
-            }
-            fields[name] = (key, value)
-        }
+        let fields = try SpecNode(node, file: file).mapping("a rule", known: ruleKeys)
         func required(_ name: String) throws -> Node {
-            guard let field = fields[name] else {
-                throw InputError.at(node, file: file, "the rule has no `\(name)`", hint: "every rule needs id, source, a test, classes, reason and examples")
-            }
-            return field.value
+            try fields.required(name).node
         }
         func string(_ value: Node, _ name: String) throws -> String {
             guard case .scalar(let scalar) = value else {
@@ -136,28 +116,28 @@ public struct DetectionRuleSet: Sendable {
                                 hint: "give exactly one of `pattern`, `equals`, `present`")
         }
         var caseless = false
-        if let field = fields["caseless"] {
-            guard let flag = field.value.bool else {
-                throw InputError.at(field.value, file: file, "`caseless` must be true or false")
+        if let field = fields["caseless"]?.node {
+            guard let flag = field.bool else {
+                throw InputError.at(field, file: file, "`caseless` must be true or false")
             }
             guard fields["pattern"] != nil else {
-                throw InputError.at(field.key, file: file, "`caseless` applies only to `pattern`")
+                throw InputError.at(field, file: file, "`caseless` applies only to `pattern`")
             }
             caseless = flag
         }
         let test: RuleTest
         if let field = fields["pattern"] {
-            let pattern = try string(field.value, "pattern")
+            let pattern = try string(field.node, "pattern")
             do {
                 test = .pattern(try LinePattern(pattern, caseless: caseless, largeText: source == .kernelLog))
             } catch let error as PCRE2CompileError {
-                throw InputError(InputError.location(of: field.value, file: file, offset: error.offset),
+                throw InputError(InputError.location(of: field.node, file: file, offset: error.offset),
                                  "invalid PCRE2 pattern: \(error.message) at offset \(error.offset) in `\(pattern)`",
                                  hint: "fix the pattern; test it with pcre2grep")
             }
         } else if let field = fields["equals"] {
-            test = .equals(try string(field.value, "equals"))
-        } else if let value = fields["present"]?.value {
+            test = .equals(try string(field.node, "equals"))
+        } else if let value = fields["present"]?.node {
             guard let flag = value.bool else {
                 throw InputError.at(value, file: file, "`present` must be true or false")
             }
@@ -170,7 +150,7 @@ public struct DetectionRuleSet: Sendable {
         if classes.isEmpty {
             throw InputError.at(try required("classes"), file: file, "`classes` is empty", hint: "name at least one class")
         }
-        let unless = try fields["unless"].map { try classList($0.value, "unless", file: file) } ?? []
+        let unless = try fields["unless"].map { try classList($0.node, "unless", file: file) } ?? []
         let reasonNode = try required("reason")
         let reason = try string(reasonNode, "reason")
         if reason.isEmpty || reason.contains("\n") {
@@ -256,24 +236,5 @@ extension InputError {
 
     static func at(_ node: Node, file: String, _ message: String, hint: String? = nil) -> InputError {
         InputError(location(of: node, file: file), message, hint: hint)
-    }
-
-    /// A YAML syntax error, at the place libyaml stopped.
-    static func yaml(_ error: YamlError, file: String) -> InputError {
-        let hint = "fix the YAML syntax"
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return InputError(file: file, line: mark.line, column: mark.column, "malformed YAML: \(detail)", hint: hint)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return InputError(file: file, line: context.mark.line, column: context.mark.column,
-                              "duplicate key \(duplicates.map { "`\($0)`" }.joined(separator: ", ")) in a mapping",
-                              hint: "write each key once")
-        case .reader(let problem, let offset, _, _):
-            return InputError(file: file, "malformed YAML: \(problem)\(offset.map { " at byte \($0)" } ?? "")", hint: hint)
-        default:
-            return InputError(file: file, "malformed YAML: \(error)", hint: hint)
-        }
     }
 }
