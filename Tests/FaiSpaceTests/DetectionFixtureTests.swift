@@ -1,0 +1,100 @@
+// DetectionFixtureTests: each platform snapshot under Tests/Fixtures/detect gives exactly its expected classes.
+import Foundation
+import Testing
+
+@testable import FaiSpace
+
+@Suite struct DetectionFixtureTests {
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/detect")
+
+    static func names() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: fixtures.path)
+            .filter { !$0.hasSuffix(".md") }.sorted()
+    }
+
+    static func expected(_ name: String) throws -> Set<String> {
+        let text = try String(contentsOf: fixtures.appendingPathComponent("\(name)/expected"), encoding: .utf8)
+        return Set(text.split(whereSeparator: \.isNewline).map(String.init))
+    }
+
+    static func detect(_ name: String, table: DetectionTable? = nil) throws -> Detection {
+        let table = try table ?? DetectionTable.builtin()
+        let root = fixtures.appendingPathComponent("\(name)/root").path
+        return table.detect(Evidence.collect(root: root, sources: table.sources))
+    }
+
+    @Test(arguments: try names())
+    func fixtureGivesItsClasses(_ name: String) throws {
+        let detection = try Self.detect(name)
+        #expect(Set(detection.classes) == (try Self.expected(name)), "fixture \(name)")
+        #expect(detection.classes.count == Set(detection.classes).count, "a class repeats in \(name)")
+        // Summaries come last.
+        let summaries: Set = ["VIRTUAL", "CONTAINER", "PHYSICAL"]
+        if let first = detection.classes.firstIndex(where: summaries.contains) {
+            #expect(detection.classes[first...].allSatisfy(summaries.contains), "order in \(name): \(detection.classes)")
+        }
+        // Every class is backed by a firing rule.
+        for name in detection.classes {
+            #expect(!detection.evidence(for: name).isEmpty)
+        }
+    }
+
+    @Test func everyVocabularyClassHasAFixture() throws {
+        var covered = Set<String>()
+        for name in try Self.names() { covered.formUnion(try Self.expected(name)) }
+        #expect(covered == Set(DetectionTable.vocabulary))
+        #expect(try Self.names().count >= 35)
+    }
+
+    @Test func negativesStayPhysical() throws {
+        for name in ["bare-metal-mentions-xen", "kvm-host", "aws-metal", "s390-lpar"] {
+            let detection = try Self.detect(name)
+            #expect(detection.classes.last == "PHYSICAL", "\(name): \(detection.classes)")
+            #expect(!detection.classes.contains("XENSERVER"))
+            #expect(!detection.classes.contains("KVM"))
+        }
+    }
+
+    @Test func xenServerFiresExactlyWhenTheSeedPatternMatchesTheLog() throws {
+        let seed = try PCRE2Regex(DetectionTable.xenServerPattern)
+        for name in try Self.names() {
+            let log = Self.fixtures.appendingPathComponent("\(name)/root/var/log/dmesg")
+            let lines = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            let seedMatches = lines.contains { seed.matches($0) }
+            #expect(try Self.detect(name).classes.contains("XENSERVER") == seedMatches, "fixture \(name)")
+        }
+    }
+
+    @Test func vetoesAreExplained() throws {
+        // VirtualBox offers KVM's paravirtual interface: the KVM evidence is vetoed, not lost.
+        let detection = try Self.detect("virtualbox")
+        #expect(!detection.classes.contains("KVM"))
+        #expect(detection.vetoed.contains { $0.rule == "cpuid-kvm" && $0.vetoedBy == ["VIRTUALBOX"] })
+    }
+
+    @Test func absentSourcesAreSkippedNotFatal() throws {
+        let detection = try Self.detect("ldoms")
+        let skipped = Set(detection.skipped.map(\.source))
+        #expect(skipped.contains(.kernelLog))
+        #expect(skipped.contains(.cpuid))
+        #expect(detection.skipped.first { $0.source == .cpuid }?.reason == "absent")
+        #expect(detection.classes.contains("LDOMS"))
+    }
+
+    @Test func unreadableSourceIsSkippedWithItsReason() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A directory where a file is expected cannot be read as one; detection goes on.
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("proc/cpuinfo"),
+                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent(".faigen"),
+                                                withIntermediateDirectories: true)
+        try Data("KVMKVMKVM\n".utf8).write(to: directory.appendingPathComponent(".faigen/cpuid-vendor"))
+        let table = try DetectionTable.builtin()
+        let detection = table.detect(Evidence.collect(root: directory.path, sources: table.sources))
+        #expect(detection.classes == ["KVM", "VIRTUAL"])
+        let cpuinfo = detection.skipped.first { $0.source == .cpuinfo }
+        #expect(cpuinfo?.reason == "is a directory")
+        #expect(cpuinfo?.origin == directory.path + "/proc/cpuinfo")
+    }
+}
