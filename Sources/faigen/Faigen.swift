@@ -18,6 +18,6 @@ struct Faigen: ParsableCommand {
               faigen lint /srv/fai/config
               faigen detect
             """,
-        subcommands: [Render.self, LintCommand.self, Detect.self]
+        subcommands: [Render.self, LintCommand.self, Detect.self, Facts.self]
     )
 }
