@@ -28,6 +28,11 @@ struct RenderedSpace {
         HostnameClassRule(pattern: #"^db\d+"#, classes: ["DB"]),
     ]
 
+    /// A space already rendered under `root/config` (by `faigen render`).
+    init(existing root: URL) {
+        self.root = root
+    }
+
     /// A `dmesg` that prints `log`, first in PATH.
     func fakeDmesg(printing log: URL) throws -> URL {
         let bin = root.appendingPathComponent("bin")
@@ -150,5 +155,75 @@ let kernelLogs = repositoryRoot.appendingPathComponent("Tests/Fixtures/kernel-lo
         let result = try run("/bin/bash", ["-c", script], environment: ["ADDCLASSES": "WEB, DB,bad-name,,X_1", "HOSTNAME": "web01.example.com", "PATH": "/usr/bin:/bin"])
         #expect(result.stdout == "WEB DB X_1|web01.example.com|same|0\n", "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("dropped from ADDCLASSES") && result.stderr.contains("bad-name"))
+    }
+}
+
+/// The kernel-log rules of a spec, also given to `faigen detect --rules`, so the class script
+/// and the library evaluate the very same rules.
+let detectRulesYAML = """
+      - id: citrix-kernel
+        source: kernel-log
+        pattern: 'Linux version \\S+ \\(Debian [^)]*\\.xs\\d'
+        classes: [XS_KERNEL]
+        reason: the Citrix kernel from xs-tools
+        examples:
+          fire: ['Linux version 2.6.32-4-686-bigmem (Debian 2.6.32-10.xs5.6.0.226) (gcc)']
+          quiet: ['Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)']
+      - id: kvm-clock
+        source: kernel-log
+        pattern: 'KVM-CLOCK: using msrs'
+        caseless: true
+        classes: [KVM_CLOCK, PARAVIRT_CLOCK]
+        reason: the KVM paravirtual clock
+        examples:
+          fire: ['kvm-clock: Using msrs 4b564d01 and 4b564d00']
+          quiet: ['tsc: Detected 2100.000 MHz processor']
+    """
+
+@Suite struct DefaultSiteUnderFaiClass {
+    /// `faigen render OUT` with nothing else: the embedded default site.
+    @Test func webHostOfTheDefaultSiteGetsItsClasses() throws {
+        let dir = try scratchDirectory()
+        let out = dir.appendingPathComponent("config")
+        let render = try faigen("render", out.path, directory: dir)
+        #expect(render.status == 0, "\(render.stderr)")
+        let space = RenderedSpace(existing: dir)
+        let (classes, result) = try space.faiClass(hostname: "web01.example.com", log: kernelLogs.appendingPathComponent("xen-pv.log"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(classes == ["DEFAULT", "WEB", "XENSERVER", "XS_KERNEL", "web01.example.com", "LAST"], "\(classes)")
+        let db = try space.faiClass(hostname: "db01", log: kernelLogs.appendingPathComponent("bare-metal.log")).classes
+        #expect(db == ["DEFAULT", "DB", "db01", "LAST"], "\(db)")
+        let build = try space.faiClass(hostname: "build01", log: kernelLogs.appendingPathComponent("kvm.log")).classes
+        #expect(build == ["DEFAULT", "DEVEL", "build01", "LAST"], "\(build)")
+    }
+}
+
+@Suite struct ClassScriptAgreesWithFaigenDetect {
+    @Test(arguments: ["xen-pv.log", "xen-hvm.log", "kvm.log", "bare-metal.log"])
+    func sameClassesForTheSameLog(log: String) throws {
+        let dir = try scratchDirectory("agree\(log)")
+        let spec = dir.appendingPathComponent("site.yaml")
+        try "site: agree\nversion: 1\ndetect:\n\(detectRulesYAML)\n".write(to: spec, atomically: true, encoding: .utf8)
+        let rules = dir.appendingPathComponent("rules.yaml")
+        try detectRulesYAML.write(to: rules, atomically: true, encoding: .utf8)
+        let render = try faigen("render", "--spec", spec.path, dir.appendingPathComponent("config").path)
+        #expect(render.status == 0, "\(render.stderr)")
+
+        let logURL = kernelLogs.appendingPathComponent(log)
+        let space = RenderedSpace(existing: dir)
+        let (faiClasses, result) = try space.faiClass(hostname: "nomatch", log: logURL)
+        #expect(result.status == 0, "\(result.stderr)")
+        let fromScript = Set(faiClasses).subtracting(["DEFAULT", "nomatch", "LAST"])
+
+        let snapshot = dir.appendingPathComponent("root")
+        try FileManager.default.createDirectory(at: snapshot.appendingPathComponent("var/log"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: logURL, to: snapshot.appendingPathComponent("var/log/dmesg"))
+        let detect = try faigen("detect", "--root", snapshot.path, "--rules", rules.path)
+        #expect(detect.status == 0, "\(detect.stderr)")
+        let scriptable: Set<String> = ["XENSERVER", "XS_KERNEL", "KVM_CLOCK", "PARAVIRT_CLOCK"]
+        let fromDetect = Set(detect.stdout.split(separator: "\n").map(String.init)).intersection(scriptable)
+        #expect(fromScript == fromDetect, "class script \(fromScript.sorted()) vs faigen detect \(fromDetect.sorted())")
+        #expect(fromScript.contains("XENSERVER") == log.hasPrefix("xen"))
+        #expect(fromScript.contains("KVM_CLOCK") == (log == "kvm.log"))
     }
 }

@@ -85,7 +85,7 @@ private func writeSpec(_ directory: URL, _ text: String = "site: lab\nversion: 1
         #expect(result.stdout.hasPrefix("rendered site here 7 into out: "))
         let fallback = try faigen("render", "out", directory: try scratchDirectory())
         #expect(fallback.status == 0, "\(fallback.stderr)")
-        #expect(fallback.stdout.hasPrefix("rendered site default "))
+        #expect(fallback.stdout.hasPrefix("rendered site starter "))
     }
 
     /// Runs faigen render on bad input: exit 2, one line on stderr, OUT not created.
@@ -112,7 +112,7 @@ private func writeSpec(_ directory: URL, _ text: String = "site: lab\nversion: 1
     @Test func unknownSpecKeyWithLineAndColumn() throws {
         let dir = try scratchDirectory()
         let spec = try writeSpec(dir, "site: lab\nversion: 1\n  # a comment\ncolour: red\n")
-        try expectOneLineError(["--spec", spec], "\(spec):4:1: unknown key 'colour' in the site spec (known keys: site, version, classes, grub_legacy, ganeti, nfsroot, hosts)", in: dir)
+        try expectOneLineError(["--spec", spec], "\(spec):4:1: unknown key 'colour' in the site spec (known keys: site, version, detect, classes, grub_legacy, ganeti, nfsroot, hosts)", in: dir)
     }
 
     @Test func binaryPackageListInTheBase() throws {

@@ -268,5 +268,15 @@ esac
 unset _faigen_kept _faigen_dropped _faigen_word _faigen_noglob _faigen_ifs _faigen_ifs_set
 
 """####,
+        "scripts/fcopy": ####"""
+#!/bin/sh
+@HEADER@
+# FAI runs this in task configure for class @CLASS@. fcopy installs each file
+# below from the config space's files/ (the file of the highest-priority class
+# that has one) into the target and runs the postinst beside it; a failure
+# makes this script fail, and FAI reports it.
+fcopy -v -- @PATHS@
+
+"""####,
     ]
 }

@@ -25,6 +25,7 @@ public struct Generators: Sendable {
     static let menuTemplate = "files/boot/grub/menu.lst/XENSERVER"
     static let menuPostinst = "files/boot/grub/menu.lst/postinst"
     static let nfsrootPath = "files/etc/fai/NFSROOT/FAISERVER"
+    static let fcopyTemplate = "scripts/fcopy"
 
     // MARK: class/60-detect-XenServer
 
@@ -193,6 +194,19 @@ public struct Generators: Sendable {
             }
         }
         return out
+    }
+
+    // MARK: scripts/CLASS/90-faigen-files
+
+    /// `scripts/CLASS/90-faigen-files`: the customization script that has fcopy install the
+    /// files the spec gives the class, since FAI copies a file only when a script asks.
+    public func fcopyScript(className: String, paths: [String]) throws(InputError) -> GeneratedFile {
+        try Validate.className(className)
+        for path in paths { try Validate.installPath(path) }
+        let text = try templates.template(Self.fcopyTemplate).fill([
+            "HEADER": header, "CLASS": className, "PATHS": paths.map(ShellWord.quoted).joined(separator: " "),
+        ])
+        return GeneratedFile(path: "scripts/\(className)/90-faigen-files", contents: Array(text.utf8), mode: 0o755)
     }
 
     // MARK: class/HOSTNAME

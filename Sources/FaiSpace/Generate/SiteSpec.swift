@@ -40,7 +40,7 @@ public struct SiteSpec: Sendable, Hashable {
     }
 
     /// The keys a spec may have at its top level.
-    public static let keys = ["site", "version", "classes", "grub_legacy", "ganeti", "nfsroot", "hosts"]
+    public static let keys = ["site", "version", "detect", "classes", "grub_legacy", "ganeti", "nfsroot", "hosts"]
 
     /// Decodes a spec from its root node.
     public init(node: SpecNode) throws(InputError) {
@@ -48,6 +48,7 @@ public struct SiteSpec: Sendable, Hashable {
         self.init(site: try top.required("site").string("site"),
                   version: try top.required("version").string("version"),
                   source: node.file)
+        if let rules = top["detect"] { detect = try KernelLogRule.rules(detect: rules) }
         if let classes = top["classes"] {
             for (key, value) in try classes.orderedEntries("classes") {
                 self.classes.append(try ClassSpec(name: try key.className("a class name"), node: value))

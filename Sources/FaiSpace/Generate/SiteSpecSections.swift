@@ -258,3 +258,35 @@ extension HostSpec {
         return hosts
     }
 }
+
+extension KernelLogRule {
+    /// The kernel-log rules of `detect:`, which holds rules in `faigen detect --rules` form
+    /// (docs/detect.md). Rules on other evidence sources are valid there but have no
+    /// shell form in the class script: the script reads only the kernel log.
+    static func rules(detect node: SpecNode) throws(InputError) -> [KernelLogRule] {
+        let set: DetectionRuleSet
+        do {
+            set = try DetectionRuleSet.parse(node: node.node, file: node.file)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw node.error("cannot read the detect rules: \(error)", hint: "see docs/detect.md")
+        }
+        var rules: [KernelLogRule] = []
+        for rule in set.rules where rule.source == .kernelLog {
+            guard case .pattern(let pattern) = rule.test else { continue }
+            let converted = KernelLogRule(pattern: pattern.pattern, caseless: pattern.caseless,
+                                          classes: rule.classes, unless: rule.unless)
+            // pcre2grep reads a pattern with a line break as several patterns.
+            do throws(InputError) {
+                try Validate.scriptPattern(converted.pattern)
+            } catch {
+                var located = error
+                located.location = rule.location ?? node.location
+                throw located
+            }
+            rules.append(converted)
+        }
+        return rules
+    }
+}
