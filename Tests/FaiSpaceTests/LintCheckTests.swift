@@ -99,3 +99,26 @@ func materialize(_ example: LintExample, name: String = #function) throws -> URL
         for check in Lint.checks { #expect(onDisk.contains("## \(check.id)\n")) }
     }
 }
+
+@Suite struct LintMessageTests {
+    @Test func aTypoedCommandGetsTheNearestKnownOne() {
+        #expect(UnknownPackagesCommand.nearestKnownCommand(to: "instal") == "install")
+        #expect(UnknownPackagesCommand.nearestKnownCommand(to: "install-norecs") == "install-norec")
+        #expect(UnknownPackagesCommand.nearestKnownCommand(to: "frobnicate") == nil)
+        #expect(UnknownPackagesCommand.editDistance("", "apt") == 3)
+        #expect(UnknownPackagesCommand.editDistance("apt", "apt") == 0)
+    }
+
+    @Test func variableWordsBecomePatterns() {
+        #expect(DefinableClasses.literalPieces("${c}_EFI") == ["", "_EFI"])
+        #expect(DefinableClasses.matches("CLOUD_EFI", pieces: ["", "_EFI"]))
+        #expect(!DefinableClasses.matches("CLOUD", pieces: ["", "_EFI"]))
+        #expect(DefinableClasses.matches("ROCKY9_64", pieces: ["ROCKY", "_64"]))
+    }
+
+    /// The README's lint section names every check.
+    @Test func readmeListsEveryCheck() throws {
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for check in Lint.checks { #expect(readme.contains("[`\(check.id)`]"), "README.md does not list \(check.id)") }
+    }
+}

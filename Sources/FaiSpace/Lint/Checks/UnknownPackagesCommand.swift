@@ -28,14 +28,38 @@ public struct UnknownPackagesCommand: LintCheck {
     }
 
     public func findings(in subject: LintSubject) -> [Finding] {
-        let known = knownPackageCommands.sorted().joined(separator: " ")
-        return subject.space.allPackageLists.flatMap { list in
+        subject.space.allPackageLists.flatMap { list in
             list.sections.compactMap { section -> Finding? in
                 guard let command = section.command, !command.isKnown else { return nil }
+                let advice = Self.nearestKnownCommand(to: command.command).map { "did you mean '\($0)'?" }
+                    ?? "install_packages -H lists the known ones"
                 return finding(list.path, line: section.header.number,
-                               "unknown PACKAGES command '\(command.command)': install_packages warns \"Unknown action\" and installs nothing from this section (known: \(known))")
+                               "unknown PACKAGES command '\(command.command)': install_packages warns \"Unknown action\" and installs nothing from this section (\(advice))")
             }
         }
+    }
+
+    /// The known command closest to a typo, when it is at most two edits away.
+    static func nearestKnownCommand(to word: String) -> String? {
+        let scored = knownPackageCommands.map { (command: $0, distance: editDistance(word, $0)) }
+        guard let best = scored.min(by: { ($0.distance, $0.command) < ($1.distance, $1.command) }), best.distance <= 2
+        else { return nil }
+        return best.command
+    }
+
+    /// Levenshtein distance: insertions, deletions and substitutions.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 }
 
