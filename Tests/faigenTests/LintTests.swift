@@ -76,6 +76,49 @@ import Testing
         #expect(result.stdout.contains("(default: /srv/fai/config)"))
     }
 
+    /// A file without read permission is a finding, not a crash. Root reads every file, so
+    /// as root faigen runs as nobody (setpriv) for this test.
+    @Test func anUnreadableFileIsAnErrorFinding() throws {
+        let root = try scratchDirectory()
+        try write(root, "package_config/DEBIAN", "PACKAGES install\nvim\n", mode: 0o000)
+        try write(root, "class/DEBIAN.var", "X=1\n", mode: 0o000)
+        let result: RunResult
+        if getuid() == 0 {
+            let setpriv = try requireTool("/usr/bin/setpriv", package: "util-linux")
+            result = try run(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", faigenBinary.path, "lint", root.path])
+        } else {
+            result = try faigen("lint", root.path)
+        }
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout == """
+            class/DEBIAN.var:1: error: cannot read: Permission denied (make the file readable for faigen)
+            package_config/DEBIAN:1: error: cannot read: Permission denied (make the file readable for faigen)
+
+            """)
+    }
+
+    /// What faigen renders lints clean: the default site and every golden tree.
+    @Test func renderedTreesHaveNoLintErrors() throws {
+        let output = try scratchDirectory().appendingPathComponent("config")
+        let rendered = try faigen("render", output.path)
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        var trees = [output.path]
+        let golden = repositoryRoot.appendingPathComponent("golden")
+        for name in try FileManager.default.contentsOfDirectory(atPath: golden.path).sorted() {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: golden.appendingPathComponent(name).path, isDirectory: &isDirectory),
+               isDirectory.boolValue {
+                trees.append(golden.appendingPathComponent(name).path)
+            }
+        }
+        #expect(trees.count > 1)
+        for tree in trees {
+            let result = try faigen("lint", tree)
+            #expect(result.status == 0, "\(tree): \(result.stdout)\(result.stderr)")
+            #expect(!result.stdout.contains(": error: "), "\(tree): \(result.stdout)")
+        }
+    }
+
     private func write(_ root: URL, _ path: String, _ text: String, mode: Int = 0o644) throws {
         let url = root.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

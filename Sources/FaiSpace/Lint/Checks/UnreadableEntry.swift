@@ -2,7 +2,9 @@
 
 /// Reports what the reader could not read: a file without read permission, a FIFO, socket
 /// or device, and at a package list's place a directory or a dangling symlink. Content
-/// problems of files that were read (a binary package list) are `not-text`'s.
+/// problems of files that were read (a binary package list) are `not-text`'s. The examples
+/// cannot show a permission problem (the tests run as root, who reads everything);
+/// `LintTests.anUnreadableFileIsAnErrorFinding` runs faigen as nobody for that.
 public struct UnreadableEntry: LintCheck {
     public init() {}
     public let id = "unreadable-entry"
