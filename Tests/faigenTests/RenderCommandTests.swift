@@ -59,6 +59,18 @@ private func writeSpec(_ directory: URL, _ text: String = "site: lab\nversion: 1
         #expect(try listing(out).contains("f 4755 files/usr/bin/tool/DEBIAN "))
     }
 
+    @Test func umaskDoesNotDecideModes() throws {
+        _ = try requireTool(faiDocExample + "/class/50-host-classes", package: "fai-doc")
+        let dir = try scratchDirectory()
+        let out = dir.appendingPathComponent("out").path
+        let result = try run("/bin/sh", ["-c", "umask 077 && exec \"$0\" render --base \"$1\" --spec \"$2\" \"$3\"",
+                                         faigenBinary.path, faiDocExample, try writeSpec(dir), out])
+        #expect(result.status == 0, "\(result.stderr)")
+        try sameTree(faiDocExample, out)
+        let find = try run("/usr/bin/find", [out, "-maxdepth", "1", "-name", ".faigen", "-printf", "%m"])
+        #expect(find.stdout == "755")
+    }
+
     @Test func handEditIsAWarningAndForceOverwrites() throws {
         let dir = try scratchDirectory()
         let base = dir.appendingPathComponent("base")

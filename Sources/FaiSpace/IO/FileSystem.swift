@@ -111,7 +111,10 @@ enum FileSystem {
         }
         let parent = path.parentPath
         if !parent.isEmpty { try makeDirectories(parent) }
-        guard mkdir(path, mode_t(mode)) == 0 || errno == EEXIST else {
+        if mkdir(path, mode_t(mode)) == 0 {
+            // The umask must not decide the mode of a directory faigen creates.
+            try changeMode(path, mode)
+        } else if errno != EEXIST {
             throw InputError(file: path, "cannot create directory: \(errorText())")
         }
     }
