@@ -29,6 +29,15 @@ public enum FAIFacts {
     /// the config space is fetched, so only `$nfsroot/$FAI/hooks` is searched (fai-guide, Hooks).
     public static let hookTasksOutsideConfigSpace: Set<String> = ["confdir"]
 
+    /// Tasks whose hooks run before fai-class defines the classes (`/usr/sbin/fai`: `task
+    /// setup`, `task defclass`, and `call_hook` runs before the task itself).
+    public static let tasksBeforeClassDefinition: Set<String> = ["setup", "defclass"]
+
+    /// The classes FAI has before fai-class runs: `/usr/sbin/fai` sets
+    /// `classes="DEFAULT $(uname -s | tr a-z A-Z) $HOSTNAME LAST"` (LINUX on Linux), unless
+    /// `fai -c` gave a list.
+    public static let classesBeforeClassDefinition: Set<String> = ["DEFAULT", "LINUX", "LAST"]
+
     /// The classes every run has, whatever the class scripts say: `fai-class` starts with
     /// `DEFAULT` and ends with `$HOSTNAME LAST`.
     public static let alwaysDefinedClasses: Set<String> = ["DEFAULT", "LAST"]

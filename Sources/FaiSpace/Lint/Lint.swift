@@ -39,6 +39,7 @@ public enum Lint {
         FcopyScriptNotExecutable(),
         UnknownHookTask(),
         ConfdirHook(),
+        EarlyHookClass(),
         DeprecatedSourceSuffix(),
         ClassNameCharacters(),
         ClassNameCase(),
