@@ -19,9 +19,10 @@ import Testing
         ("site: [a, b]\nversion: 1\n", "s.yaml:1:7: site must be a single value (a string) "),
         ("site:\nversion: 1\n", "s.yaml:1:6: site is empty (give it a value)"),
         ("- site\n", "s.yaml:1:1: the site spec must be a mapping of keys to values (known keys: site, version, detect, classes, grub_legacy, ganeti, nfsroot, hosts)"),
-        ("site: lab\nversion: 1\nsite: other\n", "s.yaml:1:1: duplicate key site in a mapping (keep one of them)"),
+        ("site: lab\nversion: 1\nsite: other\n", "s.yaml:3:1: duplicate key site in a mapping (keep one of them)"),
         ("site: [unclosed\nversion: 1\n", "s.yaml:2:8: not YAML: "),
         ("", "s.yaml:1:1: the spec is empty"),
+        ("site: lab\nversion: 1\nhosts:\n  - name: a\n    name: b\n", "s.yaml:5:5: duplicate key name in a mapping"),
     ])
     func badSpecsAreOneLineErrors(yaml: String, expected: String) {
         #expect {
@@ -31,5 +32,13 @@ import Testing
             let expectedPrefix = expected.hasSuffix(" ") ? String(expected.dropLast()) : expected
             return text.hasPrefix(expectedPrefix) && !text.contains("\n")
         }
+    }
+
+    @Test func repeatedKeyIsFoundInNestedAndListMappings() {
+        #expect(SpecNode.repeatedKey(["packages"], in: "classes:\n  WEB:\n    packages: a\n    # note\n    packages: b\n",
+                                     mappingLine: 3, mappingColumn: 5).map { [$0.line, $0.column] } == [5, 5])
+        #expect(SpecNode.repeatedKey(["name"], in: "hosts:\n  - name: a\n    name: b\n", mappingLine: 2, mappingColumn: 5).map { [$0.line, $0.column] } == [3, 5])
+        #expect(SpecNode.repeatedKey(["a"], in: "x:\n  a: 1\ny:\n  a: 2\n", mappingLine: 2, mappingColumn: 3) == nil)
+        #expect(SpecNode.repeatedKey(["a"], in: "{a: 1, a: 2}\n", mappingLine: 1, mappingColumn: 1) == nil)
     }
 }

@@ -28,7 +28,7 @@ public struct SpecNode {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw yamlError(error, file: file)
+            throw yamlError(error, yaml: yaml, file: file)
         } catch {
             throw InputError(file: file, "not YAML: \(error)", hint: "fix the YAML syntax")
         }
@@ -38,7 +38,7 @@ public struct SpecNode {
         return SpecNode(root, file: file)
     }
 
-    private static func yamlError(_ error: YamlError, file: String) -> InputError {
+    private static func yamlError(_ error: YamlError, yaml: String, file: String) -> InputError {
         let hint = "fix the YAML syntax"
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -46,14 +46,40 @@ public struct SpecNode {
             let what = context.map { "\($0.text): \(problem)" } ?? problem
             return InputError(file: file, line: mark.line, column: mark.column, "not YAML: \(what)", hint: hint)
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return InputError(file: file, line: context.mark.line, column: context.mark.column,
-                              "duplicate key \(duplicates.sorted().joined(separator: ", ")) in a mapping",
+            let keys = duplicates.sorted()
+            let place = repeatedKey(keys, in: yaml, mappingLine: context.mark.line, mappingColumn: context.mark.column)
+            return InputError(file: file, line: place?.line ?? context.mark.line, column: place?.column ?? context.mark.column,
+                              "duplicate key \(keys.joined(separator: ", ")) in a mapping",
                               hint: "keep one of them")
         case .reader(let problem, _, _, _):
             return InputError(file: file, "not YAML: \(problem)", hint: "the spec must be UTF-8 text")
         default:
             return InputError(file: file, "not YAML: \(error.description.split(separator: "\n").first ?? "")", hint: hint)
         }
+    }
+
+    /// Where a key of a block mapping appears for the second time. Yams names only the
+    /// mapping's start; the user wants the line to delete. Nil for a flow mapping (`{a: 1, a: 2}`).
+    static func repeatedKey(_ keys: [String], in yaml: String, mappingLine: Int,
+                            mappingColumn: Int) -> (line: Int, column: Int)? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        let indent = mappingColumn - 1
+        guard mappingLine >= 1, indent >= 0 else { return nil }
+        var seen: Set<String> = []
+        for index in (mappingLine - 1)..<lines.count {
+            let line = lines[index]
+            let leading = line.prefix { $0 == " " }.count
+            if index > mappingLine - 1 {
+                let blank = line.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
+                if !blank && !line.dropFirst(leading).hasPrefix("#") && leading < indent { break }  // the mapping ended
+                if leading != indent { continue }
+            }
+            let rest = line.dropFirst(indent)
+            for key in keys where ["\(key):", "\"\(key)\":", "'\(key)':"].contains(where: { rest.hasPrefix($0) }) {
+                if !seen.insert(key).inserted { return (index + 1, indent + 1) }
+            }
+        }
+        return nil
     }
 
     /// The node as a mapping whose keys are all in `known`; an unknown key is an error at the key.
