@@ -127,6 +127,15 @@ enum FileSystem {
     /// a temporary file in the same directory, written, mode set, fsync'd, renamed over `path`,
     /// and the directory fsync'd so the rename itself survives a crash.
     static func writeFileAtomically(_ path: String, contents: [UInt8], mode: UInt32) throws(InputError) {
+        let temporary = try writeTemporary(for: path, contents: contents, mode: mode, sync: true)
+        try moveIntoPlace(temporary, path)
+        syncDirectory(path.parentPath)
+    }
+
+    /// Writes `contents` to a new temporary file beside `path` (see ``temporaryName(for:)``)
+    /// and returns its name; fsync'd when `sync`, else left for one ``syncFileSystem(of:)``
+    /// over many files, which costs one flush instead of one per file.
+    static func writeTemporary(for path: String, contents: [UInt8], mode: UInt32, sync: Bool) throws(InputError) -> String {
         var template = Array(temporaryName(for: path).utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw InputError(file: path, "cannot create a temporary file beside it: \(errorText())") }
@@ -140,14 +149,35 @@ enum FileSystem {
         }
         // fchmod after writing: mkstemp makes 0600, and a write may clear setuid bits.
         if failure == nil, fchmod(fd, mode_t(mode)) != 0 { failure = InputError(file: path, "cannot set mode: \(errorText())") }
-        if failure == nil, fsync(fd) != 0 { failure = InputError(file: path, "cannot sync: \(errorText())") }
+        if failure == nil, sync, fsync(fd) != 0 { failure = InputError(file: path, "cannot sync: \(errorText())") }
         close(fd)
-        if failure == nil, rename(temporary, path) != 0 { failure = InputError(file: path, "cannot rename into place: \(errorText())") }
         if let failure {
             unlink(temporary)
             throw failure
         }
-        syncDirectory(path.parentPath)
+        return temporary
+    }
+
+    /// Renames a temporary file over `path`; the temporary is removed when that fails.
+    static func moveIntoPlace(_ temporary: String, _ path: String) throws(InputError) {
+        guard rename(temporary, path) == 0 else {
+            let failure = InputError(file: path, "cannot rename into place: \(errorText())")
+            unlink(temporary)
+            throw failure
+        }
+    }
+
+    /// Flushes everything written so far to disk (sync(2), which on Linux waits until it is
+    /// done): the contents of many temporary files before they are renamed into place, or
+    /// the renames and removals afterwards. Glibc's syncfs is not visible to Swift, and one
+    /// sync of every file system still costs far less than an fsync per file.
+    static func syncFileSystem(of path: String) {
+        sync()
+    }
+
+    /// Removes a temporary file that will not be renamed into place.
+    static func removeTemporary(_ temporary: String) {
+        unlink(temporary)
     }
 
     /// Makes a symlink at `path` (replacing what is there) through a temporary name and a rename.
@@ -169,9 +199,10 @@ enum FileSystem {
         throw InputError(file: path, "cannot find a free temporary name beside it")
     }
 
-    static func remove(_ path: String) throws(InputError) {
+    /// Removes a file; the directory is fsync'd unless the caller syncs the file system after a batch.
+    static func remove(_ path: String, sync: Bool = true) throws(InputError) {
         guard unlink(path) == 0 || errno == ENOENT else { throw InputError(file: path, "cannot remove: \(errorText())") }
-        syncDirectory(path.parentPath)
+        if sync { syncDirectory(path.parentPath) }
     }
 
     /// Removes a directory if it is empty; says whether it did.

@@ -166,18 +166,34 @@ public enum RenderWriter {
             // Owner-writable while files go in; the directory's own mode is set at the end.
             try FileSystem.makeDirectories(outputDirectory.joiningPath(directory.path), mode: 0o700)
         }
-        for entry in plan.writes {
-            let full = outputDirectory.joiningPath(entry.path)
-            try FileSystem.makeDirectories(full.parentPath)
-            switch entry {
-            case .file(let file): try FileSystem.writeFileAtomically(full, contents: file.contents, mode: file.mode)
-            case .symlink(let link): try FileSystem.makeSymlinkAtomically(full, target: link.target)
-            case .directory: break
+        // Every file goes to a temporary name first, then one file-system sync makes all of
+        // them durable, then each is renamed into place: a crash at any moment leaves each
+        // path old or new, and the render pays one flush instead of one per file.
+        var pending: [(temporary: String, path: String)] = []
+        pending.reserveCapacity(plan.writes.count)
+        do throws(InputError) {
+            for entry in plan.writes {
+                let full = outputDirectory.joiningPath(entry.path)
+                try FileSystem.makeDirectories(full.parentPath)
+                switch entry {
+                case .file(let file):
+                    pending.append((try FileSystem.writeTemporary(for: full, contents: file.contents, mode: file.mode, sync: false), full))
+                case .symlink(let link): try FileSystem.makeSymlinkAtomically(full, target: link.target)
+                case .directory: break
+                }
             }
+            FileSystem.syncFileSystem(of: outputDirectory)
+            while let next = pending.first {
+                try FileSystem.moveIntoPlace(next.temporary, next.path)
+                pending.removeFirst()
+            }
+        } catch {
+            for leftover in pending { FileSystem.removeTemporary(leftover.temporary) }
+            throw error
         }
         let kept = Set(plan.newDirectories.map(\.path))
         for path in plan.removals {
-            try FileSystem.remove(outputDirectory.joiningPath(path))
+            try FileSystem.remove(outputDirectory.joiningPath(path), sync: false)
             // Prune directories the removal left empty, up to the output root.
             var parent = path.parentPath
             while !parent.isEmpty, !kept.contains(parent),
@@ -188,6 +204,8 @@ public enum RenderWriter {
         for directory in plan.newDirectories.reversed() {
             try FileSystem.changeMode(outputDirectory.joiningPath(directory.path), directory.mode)
         }
+        // The renames and removals reach the disk before the manifest that records them.
+        FileSystem.syncFileSystem(of: outputDirectory)
         let manifestFile = outputDirectory.joiningPath(Manifest.path)
         try FileSystem.makeDirectories(manifestFile.parentPath)
         try FileSystem.writeFileAtomically(manifestFile, contents: plan.manifest.contents, mode: 0o644)
