@@ -72,7 +72,9 @@ public enum ShellSyntax {
         guard pipe(&fds) == 0 else {
             throw InputError(file: executable, "cannot make a pipe: \(String(cString: strerror(errno)))")
         }
-        // Close-on-exec, so no other child inherits the write end and keeps the pipe open.
+        // Close-on-exec, so other children do not keep the write end open. A child spawned by
+        // another thread between pipe and fcntl may still hold it until it exits: a short
+        // delay for this read, never a hang, since every child here is a `-n` run.
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
