@@ -41,6 +41,8 @@ public struct UndefinedClass: LintCheck {
                          "package_config/GNOME": .text("PACKAGES install\ngnome\n"),
                          "disk_config/FAIBASE_EFI": .text("disk_config disk1\n"),
                          "hooks/savelog.LAST.sh": .script("#!/bin/bash\ntrue\n"),
+                         "hooks/defclass.DEFAULT.sh": .script("#!/bin/bash\n[ -e /dev/kiosk ] && ADDCLASSES=\"$ADDCLASSES,KIOSK\"\n"),
+                         "package_config/KIOSK": .text("PACKAGES install\nfirefox-esr\n"),
                          "files/etc/motd/demohost": .text("hi\n")]),
         ]
     }
@@ -51,7 +53,7 @@ public struct UndefinedClass: LintCheck {
         return subject.space.classUses.compactMap { use in
             guard use.kind == .perClassFile, FAIFacts.classNameProblem(use.name) == nil,
                   !definable.contains(use.name), seen.insert(use.path).inserted else { return nil }
-            return finding(use.path, "class \(use.name) is never defined here: no class script or file in class/ mentions it, no hostname class file lists it, and it is not DEFAULT, LAST or a hostname, so this \(use.what) is used only when \(use.name) comes from ADDCLASSES or fai -c")
+            return finding(use.path, "class \(use.name) is never defined here: no class script, file in class/ or setup/defclass hook mentions it, no hostname class file lists it, and it is not DEFAULT, LAST or a hostname, so this \(use.what) is used only when \(use.name) comes from ADDCLASSES or fai -c")
         }
     }
 }
