@@ -10,10 +10,10 @@ public struct ClassNameCharacters: LintCheck {
     public let summary = "a class name with a hyphen, hash, semicolon or dot"
     public let rationale = """
         The fai-guide: class names "must not contain a hyphen, a hash, a semicolon or a dot, \
-        but may contain underscores and digits". FAI splits `hooks/TASK.CLASS` and \
-        `CLASS.var` at dots and hands classes to shells and cfengine as words, so such a file \
-        is never used for the class it seems to name. Only the hostname class (lower case) \
-        may have hyphens.
+        but may contain underscores and digits". FAI finds `hooks/TASK.CLASS` and \
+        `CLASS.var` by splitting names at dots (`package_config/CLASS.gpg` is a key, not a list), and \
+        hands classes to shells and cfengine (`-D` with classes joined by dots) as words. Only \
+        the hostname class (lower case) may have hyphens.
         """
 
     public var triggeringExamples: [LintExample] {
@@ -39,7 +39,7 @@ public struct ClassNameCharacters: LintCheck {
     public func findings(in subject: LintSubject) -> [Finding] {
         subject.space.classUses.compactMap { use in
             guard case .forbiddenCharacter(let character) = FAIFacts.classNameProblem(use.name) else { return nil }
-            return finding(use.path, line: use.line, "class name '\(use.name)' contains '\(character)': FAI class names are upper case letters, digits and '_' (only the lower-case hostname may have '-'), so FAI never uses this \(use.what) for it")
+            return finding(use.path, line: use.line, "class name '\(use.name)' in this \(use.what) contains '\(character)': FAI class names are upper case letters, digits and '_' (the fai-guide forbids '-', '#', ';' and '.'; only the lower-case hostname may have '-')")
         }
     }
 }
