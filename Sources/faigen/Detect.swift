@@ -5,6 +5,8 @@ import Foundation
 
 struct Detect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // An explicit name spares ArgumentParser a reflective String(describing:) at startup.
+        commandName: "detect",
         abstract: "Print the platform classes of this machine: hypervisor, cloud, container.",
         discussion: """
             Evaluates the detection table (built in, plus --rules FILE) over the evidence this \
@@ -39,32 +41,88 @@ struct Detect: ParsableCommand {
     @Option(name: .long, help: "Output: `classes` (one a line), `json` (classes with the evidence behind each), or `shell` (classes=\"...\").")
     var format: Format = .classes
 
+    @Flag(name: .long, help: "Print the rule table in use (built in, with --rules applied) as a rules file, and detect nothing.")
+    var printRules = false
+
     func run() throws {
         try Diagnostics.run {
-            var table = try DetectionTable.builtin()
-            if let rules {
-                table = table.merging(try DetectionRuleSet.load(path: rules))
+            try Self.detect(root: root, rules: rules, format: format, printRules: printRules)
+        }
+    }
+
+    static func detect(root: String?, rules: String?, format: Format, printRules: Bool) throws {
+        var table = try DetectionTable.builtin()
+        if let rules {
+            table = table.merging(try DetectionRuleSet.load(path: rules))
+        }
+        if printRules {
+            print(try DetectionRuleSet.yaml(for: table.rules), terminator: "")
+            return
+        }
+        let evidence: Evidence
+        if let root {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw InputError(file: root, "--root is not a directory", hint: "give a snapshot made by `faigen facts save DIR`")
             }
-            let evidence: Evidence
-            if let root {
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-                    throw InputError(file: root, "--root is not a directory", hint: "give a snapshot made by `faigen facts save DIR`")
-                }
-                evidence = Evidence.collect(root: root, sources: table.sources)
+            evidence = Evidence.collect(root: root, sources: table.sources)
+        } else {
+            // FAI's log directory: the kernel log's last fallback. getenv, not ProcessInfo: no dictionary.
+            evidence = Evidence.collectLive(sources: table.sources, logDirectory: getenv("LOGDIR").map { String(cString: $0) })
+        }
+        let detection = table.detect(evidence)
+        switch format {
+        case .classes:
+            if !detection.classes.isEmpty { print(detection.classes.joined(separator: "\n")) }
+        case .shell:
+            print("classes=\"\(detection.classes.joined(separator: " "))\"")
+        case .json:
+            print(try DetectionReport(detection).json())
+        }
+    }
+
+    /// Runs `faigen detect` without ArgumentParser when the arguments are plainly `detect`
+    /// followed by `--root DIR`, `--rules FILE`, `--format F` (or `--opt=value`), each at most
+    /// once: class scripts run it in every FAI class pass, and ArgumentParser's reflective setup
+    /// costs more CPU than the detection itself. Returns nil for anything else (help, unknown or
+    /// repeated options, a bad format), which then goes through ArgumentParser as usual; so
+    /// both ways accept the same invocations and do the same thing. Returns the exit status.
+    static func fastPath(_ arguments: [String]) -> Int32? {
+        guard arguments.count >= 2, arguments[1] == "detect" else { return nil }
+        var values: [String: String] = [:]
+        var index = 2
+        while index < arguments.count {
+            let word = arguments[index]
+            let name: String, value: String
+            if let equals = word.firstIndex(of: "="), word.hasPrefix("--") {
+                name = String(word[..<equals])
+                value = String(word[word.index(after: equals)...])
+                index += 1
             } else {
-                evidence = Evidence.collectLive(sources: table.sources,
-                                                environment: ProcessInfo.processInfo.environment)
+                guard index + 1 < arguments.count else { return nil }
+                name = word
+                value = arguments[index + 1]
+                index += 2
             }
-            let detection = table.detect(evidence)
-            switch format {
-            case .classes:
-                if !detection.classes.isEmpty { print(detection.classes.joined(separator: "\n")) }
-            case .shell:
-                print("classes=\"\(detection.classes.joined(separator: " "))\"")
-            case .json:
-                print(try DetectionReport(detection).json())
+            guard ["--root", "--rules", "--format"].contains(name), values[name] == nil,
+                  !value.isEmpty, !value.hasPrefix("-") else { return nil }
+            values[name] = value
+        }
+        var format = Format.classes
+        if let text = values["--format"] {
+            guard let chosen = Format(rawValue: text) else { return nil }
+            format = chosen
+        }
+        do {
+            try Diagnostics.run {
+                try detect(root: values["--root"], rules: values["--rules"], format: format, printRules: false)
             }
+            return 0
+        } catch let exit as ExitCode {
+            return exit.rawValue
+        } catch {
+            Diagnostics.error("\(error)")
+            return 1
         }
     }
 }

@@ -5,6 +5,8 @@ import Foundation
 
 struct Facts: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // An explicit name spares ArgumentParser a reflective String(describing:) at startup.
+        commandName: "facts",
         abstract: "Work with snapshots of the evidence `faigen detect` reads.",
         discussion: """
             A snapshot holds what this machine shows about its platform (CPUID signature, DMI \
@@ -17,6 +19,8 @@ struct Facts: ParsableCommand {
 
     struct Save: ParsableCommand {
         static let configuration = CommandConfiguration(
+            // An explicit name spares ArgumentParser a reflective String(describing:) at startup.
+            commandName: "save",
             abstract: "Write a snapshot of this machine's detection evidence into DIR.",
             discussion: """
                 DIR must not exist or be empty. Sources this machine does not have, or will \
@@ -30,7 +34,7 @@ struct Facts: ParsableCommand {
 
         func run() throws {
             try Diagnostics.run {
-                let report = try FactsSnapshot.save(to: directory, environment: ProcessInfo.processInfo.environment)
+                let report = try FactsSnapshot.save(to: directory, logDirectory: ProcessInfo.processInfo.environment["LOGDIR"])
                 print("saved \(report.written.count) evidence sources to \(directory)")
                 for skipped in report.skipped {
                     print("skipped \(skipped.source.rawValue) (\(skipped.origin)): \(skipped.reason)")

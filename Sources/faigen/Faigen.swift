@@ -20,4 +20,13 @@ struct Faigen: ParsableCommand {
             """,
         subcommands: [Render.self, LintCommand.self, Detect.self, Facts.self]
     )
+
+    /// `faigen detect` with plain arguments skips ArgumentParser (see Detect.fastPath).
+    static func main() {
+        if let status = Detect.fastPath(CommandLine.arguments) {
+            if status != 0 { Self.exit(withError: ExitCode(status)) }
+            return
+        }
+        Self.main(nil)
+    }
 }

@@ -5,6 +5,7 @@ import Foundation
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "render",
         abstract: "Render a site spec into a config space directory, never touching files faigen did not write.",
         discussion: """
             The spec is --spec FILE, else ./faigen.yaml, else the embedded default site \

@@ -135,6 +135,28 @@ import Yams
         #expect(try error("rulez: []").message == "unknown key 'rulez' in the rules document")
     }
 
+    @Test func printedTableReadsBackAsTheSameTable() throws {
+        let builtin = try DetectionTable.builtin()
+        let yaml = try DetectionRuleSet.yaml(for: builtin.rules)
+        let set = try DetectionRuleSet.parse(yaml: yaml, file: "printed.yaml")
+        #expect(!set.keepsBuiltin)
+        #expect(set.rules.count == builtin.rules.count)
+        for (printed, original) in zip(set.rules, builtin.rules) {
+            #expect(printed.id == original.id)
+            #expect(printed.source == original.source)
+            #expect(printed.classes == original.classes)
+            #expect(printed.unless == original.unless)
+            #expect(printed.reason == original.reason)
+            #expect(printed.examples == original.examples, "examples of \(original.id)")
+            switch (printed.test, original.test) {
+            case (.pattern(let a), .pattern(let b)): #expect(a.pattern == b.pattern && a.caseless == b.caseless)
+            case (.equals(let a), .equals(let b)): #expect(a == b)
+            case (.present(let a), .present(let b)): #expect(a == b)
+            default: Issue.record("rule \(original.id) changed its kind of test")
+            }
+        }
+    }
+
     @Test func missingFile() throws {
         let error = try #require(throws: InputError.self) {
             try DetectionRuleSet.load(path: "/nonexistent/rules.yaml")

@@ -81,6 +81,24 @@ import Testing
         #expect(Self.lines(result.stderr).count == 1)
     }
 
+    @Test func plainArgumentsAndArgumentParserAgree() throws {
+        // A repeated option is left to ArgumentParser (last one wins); the plain form takes the fast path.
+        for name in ["kvm", "xen-dom0", "docker-on-kvm"] {
+            for format in ["classes", "json", "shell"] {
+                let fast = try faigen("detect", "--root", Self.root(name), "--format=\(format)")
+                let parsed = try faigen("detect", "--format", "classes", "--root", Self.root(name), "--format", format)
+                #expect(fast.status == 0 && parsed.status == 0)
+                #expect(fast.stdout == parsed.stdout, "\(name) --format \(format)")
+            }
+        }
+        let help = try faigen("detect", "--help")
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--print-rules"))
+        let wrong = try faigen("detect", "--format", "xml")
+        #expect(wrong.status == 64)
+        #expect(wrong.stderr.contains("'xml' is invalid"))
+    }
+
     @Test func badRootIsAnInputError() throws {
         let result = try faigen("detect", "--root", "/nonexistent/snapshot")
         #expect(result.status == 2)

@@ -60,8 +60,20 @@ public struct DetectionRule: Sendable, Identifiable {
             return (evidence != nil) == wanted ? (wanted ? "present" : "absent") : nil
         case .equals(let value):
             guard let evidence else { return nil }
-            let text = String(decoding: evidence, as: UTF8.self).trimmingTrailingWhitespace()
-            return text == value.trimmingTrailingWhitespace() ? text : nil
+            // Compared as bytes with plain loops: this runs for every DMI string on every
+            // detection, and generic sequence helpers cost more at startup than the comparison.
+            let end = DetectionRule.trimmedCount(evidence)
+            var wanted = value
+            return wanted.withUTF8 { raw in
+                let count = DetectionRule.trimmedCount(UnsafeRawBufferPointer(raw))
+                guard count == end else { return nil }
+                var index = 0
+                while index < end {
+                    if raw[index] != evidence[index] { return nil }
+                    index += 1
+                }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: evidence[0..<end]), as: UTF8.self)
+            }
         case .pattern(let pattern):
             guard let evidence, let line = pattern.firstMatchingLine(in: evidence) else { return nil }
             return String(decoding: UnsafeRawBufferPointer(rebasing: evidence[line]), as: UTF8.self)
@@ -81,6 +93,17 @@ public struct DetectionRule: Sendable, Identifiable {
     /// The examples that disagree with the rule: fire examples it ignores, quiet ones it fires on.
     public func failingExamples() -> (fire: [String?], quiet: [String?]) {
         (examples.fire.filter { !fires(onExample: $0) }, examples.quiet.filter { fires(onExample: $0) })
+    }
+
+    /// The length of `bytes` without trailing spaces, tabs, newlines and NULs.
+    static func trimmedCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var end = bytes.count
+        while end > 0 {
+            let byte = bytes[end - 1]
+            guard byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x00 else { break }
+            end -= 1
+        }
+        return end
     }
 
     /// Whether a word is a valid FAI class name for detection output.

@@ -238,3 +238,43 @@ extension InputError {
         InputError(location(of: node, file: file), message, hint: hint)
     }
 }
+
+extension DetectionRuleSet {
+    /// The rules as a rules file that `parse(yaml:file:)` reads back to the same rules:
+    /// `builtin: false` plus every rule. `faigen detect --print-rules` prints the effective
+    /// table this way, as a starting point for a site's own rules file.
+    public static func yaml(for rules: [DetectionRule]) throws -> String {
+        func text(_ value: String) -> Node {
+            // Single quotes keep a PCRE2 pattern's backslashes as they are; line breaks need double quotes.
+            Node(value, Tag(.str), value.contains("\n") || value.contains("\t") ? .doubleQuoted : .singleQuoted)
+        }
+        func plain(_ value: String) -> Node { Node(value, Tag(.str), .plain) }
+        func list(_ values: [String]) -> Node { Node(values.map(plain), Tag(.seq), .flow) }
+        func examples(_ values: [String?]) -> Node {
+            Node(values.map { $0.map(text) ?? Node("null", Tag(.null), .plain) }, Tag(.seq), .block)
+        }
+        let nodes: [Node] = rules.map { rule in
+            var pairs: [(Node, Node)] = [(plain("id"), plain(rule.id)), (plain("source"), plain(rule.source.rawValue))]
+            switch rule.test {
+            case .pattern(let pattern):
+                pairs.append((plain("pattern"), text(pattern.pattern)))
+                if pattern.caseless { pairs.append((plain("caseless"), Node("true", Tag(.bool), .plain))) }
+            case .equals(let value):
+                pairs.append((plain("equals"), text(value)))
+            case .present(let flag):
+                pairs.append((plain("present"), Node(flag ? "true" : "false", Tag(.bool), .plain)))
+            }
+            pairs.append((plain("classes"), list(rule.classes)))
+            if !rule.unless.isEmpty { pairs.append((plain("unless"), list(rule.unless))) }
+            pairs.append((plain("reason"), text(rule.reason)))
+            pairs.append((plain("examples"), Node([
+                (plain("fire"), examples(rule.examples.fire)), (plain("quiet"), examples(rule.examples.quiet)),
+            ], Tag(.map), .block)))
+            return Node(pairs, Tag(.map), .block)
+        }
+        let document = Node([
+            (plain("builtin"), Node("false", Tag(.bool), .plain)), (plain("rules"), Node(nodes, Tag(.seq), .block)),
+        ], Tag(.map), .block)
+        return try Yams.serialize(node: document, width: -1)
+    }
+}

@@ -64,9 +64,9 @@ public struct DetectionTable: Sendable {
         return DetectionTable(rules: merged)
     }
 
-    /// The evidence sources the rules read.
-    public var sources: Set<EvidenceSource> {
-        Set(rules.map(\.source)).subtracting([.classes])
+    /// The evidence sources the rules read, in ``EvidenceSource`` order.
+    public var sources: [EvidenceSource] {
+        EvidenceSource.allCases.filter { source in source != .classes && rules.contains { $0.source == source } }
     }
 
     /// Evaluates the table over `evidence`.
@@ -74,6 +74,7 @@ public struct DetectionTable: Sendable {
         struct Held { var index: Int; var detail: String }
         var held: [Held] = []
         var skipped: [SkippedSource] = []
+        let sources = self.sources
         for source in EvidenceSource.allCases where sources.contains(source) {
             let origin = evidence.origins[source] ?? source.snapshotPath ?? source.rawValue
             switch evidence[source] {

@@ -38,7 +38,7 @@ public struct Evidence: Sendable {
     public static func collect(root: String, sources: some Sequence<EvidenceSource>) -> Evidence {
         var evidence = Evidence()
         let base = root.hasSuffix("/") ? String(root.dropLast()) : root
-        for source in Set(sources) where source != .classes {
+        for source in sources where source != .classes && evidence.readings[source] == nil {
             guard let relative = source.snapshotPath else { continue }
             let path = base + "/" + relative
             evidence.readings[source] = readSource(path, as: source.reading)
@@ -48,10 +48,11 @@ public struct Evidence: Sendable {
     }
 
     /// Reads `sources` from the running machine: files under `/`, the CPUID instruction, and the
-    /// kernel log through klogctl, then `/dev/kmsg`, then `/var/log/dmesg`, then `$LOGDIR/dmesg.log`.
-    public static func collectLive(sources: some Sequence<EvidenceSource>, environment: [String: String]) -> Evidence {
+    /// kernel log through klogctl, then `/dev/kmsg`, then `/var/log/dmesg`, then FAI's
+    /// `$LOGDIR/dmesg.log` (`logDirectory`, default `/tmp/fai`).
+    public static func collectLive(sources: some Sequence<EvidenceSource>, logDirectory: String?) -> Evidence {
         var evidence = Evidence()
-        for source in Set(sources) {
+        for source in sources where evidence.readings[source] == nil {
             switch source {
             case .classes:
                 continue
@@ -63,7 +64,7 @@ public struct Evidence: Sendable {
                 evidence.readings[.cpuid] = .text(bytes)
                 evidence.origins[.cpuid] = "cpuid instruction"
             case .kernelLog:
-                let (reading, origin) = liveKernelLog(environment: environment)
+                let (reading, origin) = liveKernelLog(logDirectory: logDirectory)
                 evidence.readings[.kernelLog] = reading
                 evidence.origins[.kernelLog] = origin
             default:
@@ -77,7 +78,7 @@ public struct Evidence: Sendable {
     }
 
     /// The live kernel log in `dmesg` format, and where it came from.
-    static func liveKernelLog(environment: [String: String]) -> (EvidenceReading, String) {
+    static func liveKernelLog(logDirectory: String?) -> (EvidenceReading, String) {
         var reasons: [String] = []
         switch readKlogctl() {
         case .success(let text): return (.text(text), "klogctl")
@@ -88,7 +89,7 @@ public struct Evidence: Sendable {
         case .failure(let reason): reasons.append("/dev/kmsg: \(reason)")
         }
         var files = ["/var/log/dmesg"]
-        files.append((environment["LOGDIR"] ?? "/tmp/fai") + "/dmesg.log")
+        files.append((logDirectory ?? "/tmp/fai") + "/dmesg.log")
         for path in files {
             switch readSource(path, as: .content) {
             case .text(let text): return (.text(text), path)

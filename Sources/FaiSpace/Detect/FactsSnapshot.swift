@@ -16,7 +16,7 @@ public enum FactsSnapshot {
 
     /// Saves the live machine's evidence into `directory`, which must not exist or be empty.
     /// The snapshot is written beside it and renamed into place, so a failure leaves nothing.
-    public static func save(to directory: String, environment: [String: String]) throws -> Report {
+    public static func save(to directory: String, logDirectory: String?) throws -> Report {
         let fileManager = FileManager.default
         let target = URL(fileURLWithPath: directory)
         var isDirectory: ObjCBool = false
@@ -34,7 +34,7 @@ public enum FactsSnapshot {
         let staging = parent.appendingPathComponent(".\(target.lastPathComponent).faigen-\(UUID().uuidString.prefix(8))")
         do {
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
-            let report = try write(into: staging, environment: environment)
+            let report = try write(into: staging, logDirectory: logDirectory)
             if exists { try fileManager.removeItem(at: target) }
             try fileManager.moveItem(at: staging, to: target)
             return report
@@ -48,7 +48,7 @@ public enum FactsSnapshot {
         }
     }
 
-    static func write(into root: URL, environment: [String: String]) throws -> Report {
+    static func write(into root: URL, logDirectory: String?) throws -> Report {
         var written: [EvidenceSource] = []
         var skipped: [SkippedSource] = []
         // Directory listings first: the device-tree files written after them keep their content.
@@ -67,7 +67,7 @@ public enum FactsSnapshot {
                                                   as: UTF8.self) + "\n" : ""
                 bytes = Array(text.utf8)
             case .kernelLog:
-                let (reading, origin) = Evidence.liveKernelLog(environment: environment)
+                let (reading, origin) = Evidence.liveKernelLog(logDirectory: logDirectory)
                 guard case .text(let text) = reading else {
                     skipped.append(SkippedSource(source: source, origin: origin, reason: reason(reading)))
                     continue
