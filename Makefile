@@ -26,9 +26,13 @@ test-deps:
 build: deps
 	$(SWIFT) build
 
-## A release binary that runs without the Swift toolchain (an FAI nfsroot).
+## A release binary that runs without the Swift toolchain (an FAI nfsroot): the Swift
+## standard library and Foundation linked statically, and the whole executable static
+## (libpcre2-8.a from libpcre2-dev), which also halves the start-up time of `faigen detect`
+## (no dynamic loader). Then check that it runs in a chroot holding nothing else.
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib --product faigen
+	$(SWIFT) build -c release --static-swift-stdlib -Xswiftc -static-executable --product faigen
+	scripts/check-static-release .build/release/faigen
 
 ## Benchmarks beside the peer tools; prints numbers, asserts nothing.
 bench: deps test-deps release

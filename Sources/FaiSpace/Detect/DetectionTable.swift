@@ -85,8 +85,8 @@ public struct DetectionTable: Sendable {
         }
         for (index, rule) in rules.enumerated() where rule.source != .classes {
             let detail: String?
-            if case .text(let bytes) = evidence[rule.source] {
-                detail = bytes.withUnsafeBytes { rule.check($0) }
+            if case .text(let text) = evidence[rule.source] {
+                detail = text.withUnsafeBytes { rule.check($0) }
             } else {
                 detail = rule.check(nil)
             }

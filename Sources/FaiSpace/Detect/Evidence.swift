@@ -9,10 +9,74 @@ import Musl
 import Darwin
 #endif
 
+/// The bytes of one piece of evidence: an array, or a large file mapped read-only, which
+/// spares copying (and zeroing fresh pages for) a kernel log of many megabytes.
+public struct EvidenceText: Sendable, Hashable {
+    private enum Storage: @unchecked Sendable {
+        case bytes([UInt8])
+        case mapped(MappedFile)
+    }
+
+    private let storage: Storage
+
+    public init(_ bytes: [UInt8]) {
+        storage = .bytes(bytes)
+    }
+
+    init(mapped file: MappedFile) {
+        storage = .mapped(file)
+    }
+
+    public var count: Int {
+        switch storage {
+        case .bytes(let bytes): bytes.count
+        case .mapped(let file): file.count
+        }
+    }
+
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        switch storage {
+        case .bytes(let bytes): return try bytes.withUnsafeBytes(body)
+        case .mapped(let file): return try withExtendedLifetime(file) { try body(file.buffer) }
+        }
+    }
+
+    /// A copy of the bytes.
+    public var bytes: [UInt8] {
+        withUnsafeBytes { Array($0) }
+    }
+
+    public static func == (lhs: EvidenceText, rhs: EvidenceText) -> Bool {
+        lhs.withUnsafeBytes { left in rhs.withUnsafeBytes { right in left.elementsEqual(right) } }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}
+
+/// A file mapped read-only and private, unmapped when the last reference goes.
+final class MappedFile: @unchecked Sendable {
+    let buffer: UnsafeRawBufferPointer
+    var count: Int { buffer.count }
+
+    /// Maps the open file `fd` of `size` bytes; nil when mmap refuses.
+    init?(fd: Int32, size: Int) {
+        guard size > 0, let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            return nil
+        }
+        buffer = UnsafeRawBufferPointer(start: base, count: size)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count)
+    }
+}
+
 /// What one source gave: its text, or why there is none.
 public enum EvidenceReading: Sendable, Hashable {
     /// The evidence text (for presence sources, empty: the path exists).
-    case text([UInt8])
+    case text(EvidenceText)
     /// The source is not there (no such file, or not this kind of machine).
     case absent
     /// The source is there but could not be read; the reason says why (e.g. permission denied).
@@ -61,7 +125,7 @@ public struct Evidence: Sendable {
                 let hasHypervisor = faigen_cpuid_hypervisor_vendor(&signature) == 1
                 // On bare metal the snapshot file is empty: the same as "no signature".
                 let bytes = hasHypervisor ? signature.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) } : []
-                evidence.readings[.cpuid] = .text(bytes)
+                evidence.readings[.cpuid] = .text(EvidenceText(bytes))
                 evidence.origins[.cpuid] = "cpuid instruction"
             case .kernelLog:
                 let (reading, origin) = liveKernelLog(logDirectory: logDirectory)
@@ -81,11 +145,11 @@ public struct Evidence: Sendable {
     static func liveKernelLog(logDirectory: String?) -> (EvidenceReading, String) {
         var reasons: [String] = []
         switch readKlogctl() {
-        case .success(let text): return (.text(text), "klogctl")
+        case .success(let text): return (.text(EvidenceText(text)), "klogctl")
         case .failure(let reason): reasons.append("klogctl: \(reason)")
         }
         switch readKmsg() {
-        case .success(let text): return (.text(text), "/dev/kmsg")
+        case .success(let text): return (.text(EvidenceText(text)), "/dev/kmsg")
         case .failure(let reason): reasons.append("/dev/kmsg: \(reason)")
         }
         var files = ["/var/log/dmesg"]
@@ -147,7 +211,7 @@ public struct Evidence: Sendable {
         }
         switch reading {
         case .presence:
-            return .text([])
+            return .text(EvidenceText([]))
         case .directoryListing:
             guard let directory = opendir(path) else { return .unreadable(errnoText()) }
             defer { closedir(directory) }
@@ -158,40 +222,53 @@ public struct Evidence: Sendable {
                 }
                 if name != "." && name != ".." { names.append(name) }
             }
-            return .text(Array(names.sorted().joined(separator: "\n").utf8))
+            return .text(EvidenceText(Array(names.sorted().joined(separator: "\n").utf8)))
         case .content, .nulSeparated, .smbiosVMBit, .special:
             guard (info.st_mode & S_IFMT) != S_IFDIR else { return .unreadable("is a directory") }
             let result = readFile(path)
-            guard case .text(var bytes) = result else { return result }
+            guard case .text(let text) = result, reading != .content else { return result }
+            var bytes = text.bytes
             if reading == .nulSeparated {
                 for index in bytes.indices where bytes[index] == 0 { bytes[index] = 0x0A }
             } else if reading == .smbiosVMBit {
                 // SMBIOS type 0: byte 1 is the structure length; byte 0x13 (BIOS characteristics
                 // extension byte 2, SMBIOS 2.4+) has bit 4 "system is a virtual machine".
                 guard bytes.count >= 20, bytes[1] >= 20 else { return .unreadable("SMBIOS type 0 record too short") }
-                return .text(Array((bytes[19] & 0x10 != 0 ? "1" : "0").utf8))
+                return .text(EvidenceText(Array((bytes[19] & 0x10 != 0 ? "1" : "0").utf8)))
             }
-            return .text(bytes)
+            return .text(EvidenceText(bytes))
         }
     }
 
-    /// The whole file; /proc and /sys files report size 0, so read until end of file.
+    /// Files from this size on are mapped instead of read.
+    static let mappingThreshold = 64 * 1024
+
+    /// The whole file. A large regular file is mapped; /proc and /sys files report size 0,
+    /// so they are read in small pieces until end of file.
     static func readFile(_ path: String) -> EvidenceReading {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return errno == ENOENT ? .absent : .unreadable(errnoText()) }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .unreadable(errnoText())
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+        var info = stat()
+        let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
+        if size >= mappingThreshold, let file = MappedFile(fd: fd, size: size) {
+            return .text(EvidenceText(mapped: file))
         }
-        return .text(bytes)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(size > 0 ? size + 1 : 4096)
+        let failure: String? = withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 16) { chunk in
+            while true {
+                let count = read(fd, chunk.baseAddress, chunk.count)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errnoText()
+                }
+                if count == 0 { return nil }
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+            }
+        }
+        if let failure { return .unreadable(failure) }
+        return .text(EvidenceText(bytes))
     }
 
     static func errnoText() -> String {

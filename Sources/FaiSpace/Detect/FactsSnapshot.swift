@@ -72,7 +72,7 @@ public enum FactsSnapshot {
                     skipped.append(SkippedSource(source: source, origin: origin, reason: reason(reading)))
                     continue
                 }
-                bytes = text
+                bytes = text.bytes
             default:
                 switch source.reading {
                 case .presence:
@@ -95,7 +95,7 @@ public enum FactsSnapshot {
                         continue
                     }
                     try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
-                    for name in String(decoding: listing, as: UTF8.self).split(separator: "\n") {
+                    for name in String(decoding: listing.bytes, as: UTF8.self).split(separator: "\n") {
                         var info = stat()
                         let isDirectory = stat(live + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
                         let entry = destination.appendingPathComponent(String(name), isDirectory: isDirectory)
@@ -114,7 +114,7 @@ public enum FactsSnapshot {
                         skipped.append(SkippedSource(source: source, origin: live, reason: reason(reading)))
                         continue
                     }
-                    bytes = raw
+                    bytes = raw.bytes
                 }
             }
             try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(),
