@@ -31,7 +31,9 @@ func materialize(_ example: LintExample, name: String = #function) throws -> URL
         #expect(!check.nonTriggeringExamples.isEmpty, "\(id) has no example that keeps it quiet")
         for (index, example) in check.triggeringExamples.enumerated() {
             let root = try materialize(example)
+            let before = snapshot(root.path)
             let findings = try Lint.run(root.path, checks: [check])
+            #expect(differences(before, snapshot(root.path)).isEmpty, "\(id) changed the tree it checked")
             let places = Set(findings.map { ExpectedFinding($0.path, line: $0.line) })
             #expect(places == Set(example.expected), "\(id) triggering example \(index + 1): \(findings)")
             #expect(findings.count == example.expected.count, "\(id) triggering example \(index + 1) fired twice somewhere: \(findings)")
