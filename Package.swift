@@ -22,10 +22,11 @@ let package = Package(
             providers: [.apt(["libpcre2-dev"])]
         ),
         .target(name: "CCPUID", path: "Sources/CCPUID"),
+        .target(name: "CSyncfs", path: "Sources/CSyncfs"),
         .target(
             name: "FaiSpace",
             dependencies: [
-                "CPCRE2", "CCPUID", "Yams",
+                "CPCRE2", "CCPUID", "CSyncfs", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/FaiSpace"

@@ -1,4 +1,5 @@
 // FileSystem: the few POSIX calls faigen needs, each failure turned into an InputError naming the path.
+import CSyncfs
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -167,12 +168,14 @@ enum FileSystem {
         }
     }
 
-    /// Flushes everything written so far to disk (sync(2), which on Linux waits until it is
-    /// done): the contents of many temporary files before they are renamed into place, or
-    /// the renames and removals afterwards. Glibc's syncfs is not visible to Swift, and one
-    /// sync of every file system still costs far less than an fsync per file.
-    static func syncFileSystem(of path: String) {
-        sync()
+    /// Flushes everything written on the file system holding `path` (syncfs(2)): the
+    /// contents of many temporary files before they are renamed into place, or the renames
+    /// and removals afterwards. One flush costs far less than an fsync per file.
+    static func syncFileSystem(of path: String) throws(InputError) {
+        let fd = open(path.isEmpty ? "." : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputError(file: path, "cannot open to sync: \(errorText())") }
+        defer { close(fd) }
+        guard faigen_syncfs(fd) == 0 else { throw InputError(file: path, "cannot sync: \(errorText())") }
     }
 
     /// Removes a temporary file that will not be renamed into place.

@@ -182,7 +182,7 @@ public enum RenderWriter {
                 case .directory: break
                 }
             }
-            FileSystem.syncFileSystem(of: outputDirectory)
+            try FileSystem.syncFileSystem(of: outputDirectory)
             while let next = pending.first {
                 try FileSystem.moveIntoPlace(next.temporary, next.path)
                 pending.removeFirst()
@@ -205,7 +205,7 @@ public enum RenderWriter {
             try FileSystem.changeMode(outputDirectory.joiningPath(directory.path), directory.mode)
         }
         // The renames and removals reach the disk before the manifest that records them.
-        FileSystem.syncFileSystem(of: outputDirectory)
+        try FileSystem.syncFileSystem(of: outputDirectory)
         let manifestFile = outputDirectory.joiningPath(Manifest.path)
         try FileSystem.makeDirectories(manifestFile.parentPath)
         try FileSystem.writeFileAtomically(manifestFile, contents: plan.manifest.contents, mode: 0o644)

@@ -1,0 +1,138 @@
+// RenderSafetyTests: rendering into an existing config space keeps hand-written files, keeps and
+// reports hand edits, and a render killed at any moment leaves every file old or new, never half.
+import FaiSpace
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Regular files under `root` by relative path, without faigen's own `.faigen/`.
+func regularFiles(_ root: URL) throws -> [String: Data] {
+    var files: [String: Data] = [:]
+    let base = root.standardizedFileURL.path
+    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return files }
+    for case let url as URL in walker where try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
+        let path = String(url.standardizedFileURL.path.dropFirst(base.count + 1))
+        if path.hasPrefix(".faigen/") { continue }
+        files[path] = FileManager.default.contents(atPath: url.path)
+    }
+    return files
+}
+
+/// A temporary name the writer uses beside a file before it renames it into place.
+func isWriterTemporary(_ path: String) -> Bool {
+    (path as NSString).lastPathComponent.hasPrefix(".") && path.contains(".faigen-")
+}
+
+@Suite struct RenderSafety {
+    @Test func defaultSiteIntoACopyOfTheFaiDocExampleKeepsEveryHandWrittenFile() throws {
+        _ = try requireTool(faiDocExample + "/class/50-host-classes", package: "fai-doc")
+        let dir = try scratchDirectory()
+        let config = dir.appendingPathComponent("config")
+        #expect(try run("/bin/cp", ["-a", faiDocExample, config.path]).status == 0)
+        let before = try treeState(config)
+        let result = try faigen("render", config.path, directory: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let after = try treeState(config)
+        for (path, state) in before {
+            #expect(after[path] == state, "\(path) changed")
+        }
+        let generated = try SiteSpec(yaml: defaultSiteSpec, file: defaultSiteSpecName).generatedFiles()
+        #expect(after.count > before.count)
+        for file in generated {
+            #expect(FileManager.default.contents(atPath: config.appendingPathComponent(file.path).path).map { [UInt8]($0) } == file.contents)
+        }
+    }
+
+    @Test func handEditSurvivesTheNextRenderAndIsReported() throws {
+        let dir = try scratchDirectory()
+        let config = dir.appendingPathComponent("config")
+        #expect(try faigen("render", config.path, directory: dir).status == 0)
+        let script = config.appendingPathComponent("class/60-detect-XenServer")
+        var text = try String(contentsOf: script, encoding: .utf8)
+        text += "# local tweak\n"
+        try text.write(to: script, atomically: false, encoding: .utf8)
+        let again = try faigen("render", config.path, directory: dir)
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("\(config.path)/class/60-detect-XenServer: edited by hand"), "\(again.stderr)")
+        #expect(try String(contentsOf: script, encoding: .utf8) == text)
+        // It stays reported on every render until --force puts the generated text back.
+        #expect(try faigen("render", config.path, directory: dir).stderr.contains("60-detect-XenServer: edited by hand"))
+        #expect(try faigen("render", "--force", config.path, directory: dir).status == 0)
+        #expect(try String(contentsOf: script, encoding: .utf8) != text)
+        #expect(try faigen("render", config.path, directory: dir).stderr.isEmpty)
+    }
+
+    @Test func partsNoLongerInTheSpecAreRemoved() throws {
+        let dir = try scratchDirectory()
+        let config = dir.appendingPathComponent("config")
+        #expect(try faigen("render", config.path, directory: dir).status == 0)
+        let spec = dir.appendingPathComponent("faigen.yaml")
+        try "site: small\nversion: 2\nganeti:\n  hostname_classes:\n    - {pattern: '^web', classes: [WEB]}\n".write(to: spec, atomically: true, encoding: .utf8)
+        let result = try faigen("render", config.path, directory: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let left = try regularFiles(config).keys.sorted()
+        #expect(left == ["class/45-ganeti-hostname", "hooks/defclass.DEFAULT.sh"], "\(left)")
+    }
+
+    /// Renders two variants of a large site over each other and kills the render with SIGKILL at
+    /// random moments: every file present is then exactly the old or the new one.
+    @Test func renderKilledAtRandomMomentsNeverLeavesAHalfWrittenFile() throws {
+        let dir = try scratchDirectory()
+        let config = dir.appendingPathComponent("config")
+        var specs: [URL] = []
+        var expected: [[String: [UInt8]]] = []
+        var manifests: [Data] = []
+        for variant in 1...2 {
+            let yaml = try run("/bin/sh", [repositoryRoot.appendingPathComponent("bench/synthetic-site").path, "800", "80", "\(variant)"])
+            #expect(yaml.status == 0)
+            let url = dir.appendingPathComponent("site.yaml.\(variant)")
+            try yaml.stdout.write(to: url, atomically: true, encoding: .utf8)
+            specs.append(url)
+            let files = try SiteSpec(yaml: yaml.stdout, file: url.path).generatedFiles()
+            expected.append(Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.contents) }))
+            let full = try faigen("render", "--spec", url.path, config.path)
+            #expect(full.status == 0, "\(full.stderr)")
+            manifests.append(try Data(contentsOf: config.appendingPathComponent(".faigen/manifest")))
+        }
+        #expect(expected[0].count > 1000 && Set(expected[0].keys) == Set(expected[1].keys))
+        // How long one render takes here, to spread the kills over its whole run.
+        let start = Date()
+        #expect(try faigen("render", "--spec", specs[0].path, config.path).status == 0)
+        let duration = max(Date().timeIntervalSince(start), 0.05)
+
+        var generator = SystemRandomNumberGenerator()
+        var killedMidway = 0
+        var longestDelay = duration * 1.1
+        var round = 0
+        // Kill at a random moment of the render; a render that finished before its kill
+        // halves the window, so the kills keep landing inside renders on a busy machine too.
+        while killedMidway < 8, round < 60 {
+            let process = Process()
+            process.executableURL = faigenBinary
+            process.arguments = ["render", "--spec", specs[(round + 1) % 2].path, config.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(Double.random(in: 0..<longestDelay, using: &generator) * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { killedMidway += 1 } else { longestDelay /= 2 }
+            for (path, data) in try regularFiles(config) where !isWriterTemporary(path) {
+                let bytes = [UInt8](data)
+                #expect(bytes == expected[0][path] || bytes == expected[1][path], "round \(round): \(path) is neither old nor new")
+            }
+            let manifest = try Data(contentsOf: config.appendingPathComponent(".faigen/manifest"))
+            #expect(manifests.contains(manifest), "round \(round): the manifest is neither old nor new")
+            round += 1
+        }
+        #expect(killedMidway == 8, "only \(killedMidway) renders were killed before they finished")
+        // A render after the crashes finishes the job: the tree is exactly the new one.
+        let final = try faigen("render", "--spec", specs[1].path, config.path)
+        #expect(final.status == 0 && final.stderr.isEmpty, "\(final.stderr)")
+        let files = try regularFiles(config).filter { !isWriterTemporary($0.key) }
+        #expect(files.count == expected[1].count)
+        for (path, data) in files { #expect([UInt8](data) == expected[1][path], "\(path)") }
+    }
+}
