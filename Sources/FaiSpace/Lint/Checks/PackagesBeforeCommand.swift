@@ -23,6 +23,7 @@ public struct PackagesBeforeCommand: LintCheck {
         [
             LintExample(["package_config/FAIBASE": .text("# tools\n\n# more\nPACKAGES install\nvim\n")]),
             LintExample(["package_config/FAIBASE": .text("")]),
+            LintExample(["package_config/FAIBASE": .text("PACKAGES\nPACKAGES install\nvim\n")]),
             LintExample(["package_config/FAIBASE": .text("PRELOAD http://example.org/x.deb /var/cache\nPACKAGES install\nvim\n")]),
         ]
     }
@@ -31,11 +32,11 @@ public struct PackagesBeforeCommand: LintCheck {
         subject.space.allPackageLists.flatMap { list in
             list.preamble.compactMap { line -> Finding? in
                 switch line.content {
-                case .packages(let packages):
+                case .packages(let packages) where !line.isBarePackagesKeyword:
                     let names = packages.map(\.word).joined(separator: " ")
                     return finding(list.path, line: line.number,
                                    "'\(names)' before any PACKAGES line: install_packages reports \"PACKAGES .. line missing\" and skips it (put a line like 'PACKAGES install' above)")
-                case .blank, .comment, .packagesCommand, .preload, .preloadRemove:
+                case .blank, .comment, .packagesCommand, .preload, .preloadRemove, .packages:
                     // install_packages reads PRELOAD lines wherever they stand.
                     return nil
                 }

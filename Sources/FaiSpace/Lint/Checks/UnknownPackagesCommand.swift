@@ -1,15 +1,17 @@
 // UnknownPackagesCommand: a PACKAGES line whose command install_packages does not know.
 
-/// Reports `PACKAGES word` where word is not in install_packages' command table.
+/// Reports `PACKAGES word` where word is not in install_packages' command table, and a
+/// bare `PACKAGES`.
 public struct UnknownPackagesCommand: LintCheck {
     public init() {}
     public let id = "unknown-packages-command"
     public let severity = Severity.error
-    public let summary = "a PACKAGES command install_packages does not know"
+    public let summary = "a PACKAGES line with a command install_packages does not know, or none"
     public let rationale = """
         install_packages only warns "Unknown action" and then installs nothing from the \
         section, so a typo like `PACKAGES instal` silently drops every package below it. The \
-        known commands are the ones `install_packages -H` lists.
+        known commands are the ones `install_packages -H` lists. A `PACKAGES` with no command \
+        is read as a package named PACKAGES.
         """
 
     public var triggeringExamples: [LintExample] {
@@ -18,6 +20,8 @@ public struct UnknownPackagesCommand: LintCheck {
                         expect: [ExpectedFinding("package_config/DEBIAN", line: 5)]),
             LintExample(["files/etc/fai/NFSROOT/DEFAULT": .text("PACKAGES apt-get\npcre2-utils\n")],
                         expect: [ExpectedFinding("files/etc/fai/NFSROOT/DEFAULT")]),
+            LintExample(["package_config/DEBIAN": .text("PACKAGES install\nvim\nPACKAGES   # tools\nmc\n")],
+                        expect: [ExpectedFinding("package_config/DEBIAN", line: 3)]),
         ]
     }
 
@@ -29,11 +33,15 @@ public struct UnknownPackagesCommand: LintCheck {
 
     public func findings(in subject: LintSubject) -> [Finding] {
         subject.space.allPackageLists.flatMap { list in
-            list.sections.compactMap { section -> Finding? in
-                guard let command = section.command, !command.isKnown else { return nil }
+            list.lines.compactMap { line -> Finding? in
+                if line.isBarePackagesKeyword {
+                    return finding(list.path, line: line.number,
+                                   "PACKAGES without a command: install_packages reads 'PACKAGES' as a package name here (write e.g. 'PACKAGES install')")
+                }
+                guard case .packagesCommand(let command) = line.content, !command.isKnown else { return nil }
                 let advice = Self.nearestKnownCommand(to: command.command).map { "did you mean '\($0)'?" }
                     ?? "install_packages -H lists the known ones"
-                return finding(list.path, line: section.header.number,
+                return finding(list.path, line: line.number,
                                "unknown PACKAGES command '\(command.command)': install_packages warns \"Unknown action\" and installs nothing from this section (\(advice))")
             }
         }
@@ -61,6 +69,12 @@ public struct UnknownPackagesCommand: LintCheck {
         }
         return previous[b.count]
     }
+}
+
+extension PackageListLine {
+    /// A line whose first word is `PACKAGES` with nothing after it: install_packages'
+    /// `/^PACKAGES\s+(\S+)/` does not match, so it reads the keyword as a package.
+    var isBarePackagesKeyword: Bool { packages.first?.word == "PACKAGES" }
 }
 
 extension ConfigSpace {

@@ -33,6 +33,8 @@ public struct UpperCasePackageName: LintCheck {
             list.sections.flatMap { section -> [Finding] in
                 guard let command = section.command, FAIFacts.debianPackageCommands.contains(command.command) else { return [] }
                 return section.lines.compactMap { line -> Finding? in
+                    // A bare `PACKAGES` is unknown-packages-command's.
+                    guard !line.isBarePackagesKeyword else { return nil }
                     let upper = line.packages.map(\.word).filter { Self.hasUpperCase(outsideVariables: $0) }
                     guard !upper.isEmpty else { return nil }
                     return finding(list.path, line: line.number,
