@@ -17,9 +17,9 @@ public struct Shebang: Sendable, Hashable {
         guard bytes.starts(with: [0x23, 0x21]) else { return nil }  // "#!"
         let firstLine = bytes.dropFirst(2).prefix { $0 != 0x0A }
         let text = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty else { return nil }
         let parts = text.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
-        interpreter = String(parts[0])
+        guard let first = parts.first else { return nil }
+        interpreter = String(first)
         argument = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : nil
     }
 
