@@ -65,6 +65,30 @@ import Testing
         }
     }
 
+    @Test func largeKernelLogGivesTheSameClasses() throws {
+        // Past 1 MiB the kernel log is mapped and its rules run on all cores: same answers.
+        for name in ["xen-hvm-domu", "xen-pv-domu", "bare-metal-mentions-xen", "kvm-host", "acrn"] {
+            let directory = try scratchDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let source = Self.fixtures.appendingPathComponent("\(name)/root")
+            let root = directory.appendingPathComponent("root")
+            try FileManager.default.copyItem(at: source, to: root)
+            let log = root.appendingPathComponent("var/log/dmesg")
+            var text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            let padding = "[   12.000000] usb 1-1: New USB device found, idVendor=8087, idProduct=0024\n"
+            text = String(repeating: padding, count: 8_000) + text + String(repeating: padding, count: 8_000)
+            try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: log)
+            let table = try DetectionTable.builtin()
+            let evidence = Evidence.collect(root: root.path, sources: table.sources)
+            if case .text(let read) = evidence[.kernelLog] {
+                #expect(read.count == text.utf8.count)
+                #expect(read.count >= DetectionTable.parallelThreshold)
+            }
+            #expect(Set(table.detect(evidence).classes) == (try Self.expected(name)), "fixture \(name) with a large log")
+        }
+    }
+
     @Test func vetoesAreExplained() throws {
         // VirtualBox offers KVM's paravirtual interface: the KVM evidence is vetoed, not lost.
         let detection = try Self.detect("virtualbox")

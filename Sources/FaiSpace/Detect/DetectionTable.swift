@@ -1,4 +1,5 @@
 // DetectionTable: the rule table and its evaluation over a machine's evidence into FAI classes.
+import Dispatch
 
 /// One rule that fired: which rule, on what evidence, defining which classes.
 public struct RuleFiring: Sendable, Hashable {
@@ -83,13 +84,8 @@ public struct DetectionTable: Sendable {
             case .unreadable(let reason): skipped.append(SkippedSource(source: source, origin: origin, reason: reason))
             }
         }
-        for (index, rule) in rules.enumerated() where rule.source != .classes {
-            let detail: String?
-            if case .text(let text) = evidence[rule.source] {
-                detail = text.withUnsafeBytes { rule.check($0) }
-            } else {
-                detail = rule.check(nil)
-            }
+        let details = DetectionTable.check(rules, on: evidence)
+        for (index, detail) in details.enumerated() {
             if let detail { held.append(Held(index: index, detail: detail)) }
         }
 
@@ -128,5 +124,39 @@ public struct DetectionTable: Sendable {
         let summaries = Set(rules.filter { $0.source == .classes }.flatMap(\.classes))
         classes = classes.filter { !summaries.contains($0) } + classes.filter { summaries.contains($0) }
         return Detection(classes: classes, firings: firings, vetoed: vetoed, skipped: skipped)
+    }
+
+    /// Texts from this size on (a kernel log of megabytes) have their pattern rules checked on
+    /// all cores at once; PCRE2Regex is safe to share, and each rule reads the text on its own.
+    static let parallelThreshold = 1 << 20
+
+    /// The detail of each rule's test (nil: it does not hold); rules on `classes` get nil here.
+    static func check(_ rules: [DetectionRule], on evidence: Evidence) -> [String?] {
+        var details = [String?](repeating: nil, count: rules.count)
+        var parallel: [Int] = []
+        for (index, rule) in rules.enumerated() where rule.source != .classes {
+            guard case .text(let text) = evidence[rule.source] else {
+                details[index] = rule.check(nil)
+                continue
+            }
+            if case .pattern = rule.test, text.count >= parallelThreshold {
+                parallel.append(index)
+            } else {
+                details[index] = text.withUnsafeBytes { rule.check($0) }
+            }
+        }
+        guard !parallel.isEmpty else { return details }
+        let work = parallel
+        details.withUnsafeMutableBufferPointer { results in
+            // Each iteration writes only its own slot.
+            nonisolated(unsafe) let slots = results
+            DispatchQueue.concurrentPerform(iterations: work.count) { item in
+                let index = work[item]
+                if case .text(let text) = evidence[rules[index].source] {
+                    slots[index] = text.withUnsafeBytes { rules[index].check($0) }
+                }
+            }
+        }
+        return details
     }
 }
