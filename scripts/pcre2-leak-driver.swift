@@ -25,4 +25,13 @@ if let shared = try? PCRE2Regex("KVM") {
         for _ in 0..<100 { _ = shared.matches(index % 2 == 0 ? "KVMKVMKVM" : "XenVMMXenVMM") }
     }
 }
+// Rule patterns: the line-by-line scanner and the whole-text search with candidate lines.
+for round in 0..<50 {
+    for pattern in ["(ACPI:.*Xen.*HVM|Booting paravirtualized kernel on Xen)", "\\AHVM", "Xen[^x]*+$"] {
+        if let linePattern = try? LinePattern(pattern, caseless: round % 2 == 0, largeText: round % 3 != 0),
+           linePattern.matches("[0.0] first\n[0.0] ACPI: XSDT (v01 Xen    HVM )\nlast") {
+            hits += 1
+        }
+    }
+}
 print("pcre2-leak-driver: \(hits) matches")
