@@ -3,7 +3,7 @@ SWIFT ?= swift
 OUT ?= fai-config
 BUILD_PACKAGES := libpcre2-dev pkg-config
 TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind
-BENCH_PACKAGES := systemd virt-what hyperfine
+BENCH_PACKAGES := systemd virt-what hyperfine time
 
 .PHONY: render test deps test-deps build release bench golden leak-check clean
 

@@ -23,28 +23,31 @@ public enum NfsrootMerge {
                 break
             }
         }
-        // What the admin's lines install for every host: sections without classes.
+        // What the admin's lines already list, by PACKAGES line (command and classes).
         var installed: [String: Set<String>] = [:]
         let blockNumbers = blockRange.map { ($0.lowerBound + 1)...($0.upperBound) }
         for section in list.sections {
-            guard let command = section.command, command.classes.isEmpty,
-                  blockNumbers?.contains(section.header.number) != true else { continue }
+            guard let command = section.command, blockNumbers?.contains(section.header.number) != true else { continue }
+            let key = ([command.command] + command.classes).joined(separator: " ")
             for line in section.lines where blockNumbers?.contains(line.number) != true {
                 for package in line.packages where !package.isRemoval {
-                    installed[command.command, default: []].insert(package.name)
+                    installed[key, default: []].insert(package.name)
                 }
             }
         }
-        let anyInstall = installed.filter { $0.key.hasPrefix("install") }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        // A package any classless install section lists is installed on every nfsroot.
+        let everywhere = installed.filter { !$0.key.contains(" ") && $0.key.hasPrefix("install") }
+            .values.reduce(into: Set<String>()) { $0.formUnion($1) }
         var block: [String] = []
         for group in Generators.withScriptNeeds(groups) {
+            let key = ([group.command] + group.classes).joined(separator: " ")
             let missing = group.packages.filter { name in
                 let bare = String(name.prefix { $0 != "/" && $0 != "=" })
-                if group.classes.isEmpty, group.command.hasPrefix("install") { return !anyInstall.contains(bare) }
-                return !(installed[group.command]?.contains(bare) ?? false)
+                if everywhere.contains(bare) { return false }
+                return !(installed[key]?.contains(bare) ?? false)
             }
             guard !missing.isEmpty else { continue }
-            block.append((["PACKAGES", group.command] + group.classes).joined(separator: " "))
+            block.append("PACKAGES " + key)
             block += missing
         }
         var newLines = lines.map { String(decoding: $0, as: UTF8.self) }
