@@ -22,7 +22,7 @@ extension SpecNode {
     /// The node as a sequence; a single value counts as a list of one.
     func list(_ what: String) throws(InputError) -> [SpecNode] {
         if let sequence = node.sequence { return sequence.map { SpecNode($0, file: file) } }
-        if node.scalar != nil, node.null == nil { return [self] }
+        if node.scalar != nil, !isNull { return [self] }
         throw error("\(what) must be a list", hint: "write [a, b] or one item a line starting with -")
     }
 
@@ -178,7 +178,7 @@ extension GrubLegacy {
             initrd = path
         }
         if let value = top["kernel_args"] {
-            let args = value.node.null != nil ? "" : try value.text("kernel_args")
+            let args = value.isNull ? "" : try value.text("kernel_args")
             try value.checked { () throws(InputError) in try Validate.kernelArgs(args) }
             kernelArgs = args
         }

@@ -22,11 +22,16 @@ public struct SpecNode {
         InputError(location, message, hint: hint)
     }
 
+    /// A spec reads numbers, modes and versions from the text as written, so its scalars
+    /// need only the null and bool tags: resolving fewer tags makes large specs (10,000
+    /// hosts) parse in a fraction of the time.
+    static let specResolver = Resolver.basic.appending(Resolver.Rule.bool).appending(Resolver.Rule.null)
+
     /// Parses YAML text into its root node; not YAML or empty is one InputError.
     public static func parse(yaml: String, file: String) throws(InputError) -> SpecNode {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, specResolver)
         } catch let error as YamlError {
             throw yamlError(error, yaml: yaml, file: file)
         } catch {
@@ -101,11 +106,19 @@ public struct SpecNode {
         return SpecMapping(node: self, what: what, values: values)
     }
 
+    /// Whether the node is YAML's null (`~`, `null`, empty, unquoted). Checked by its text
+    /// first: asking Yams resolves the tag with regular expressions, per scalar.
+    var isNull: Bool {
+        guard let scalar = node.scalar, scalar.style == .plain,
+              ["", "~", "null", "Null", "NULL"].contains(scalar.string) else { return false }
+        return node.null != nil
+    }
+
     /// The node as a one-line, non-empty string (numbers and booleans as written).
     public func string(_ what: String) throws(InputError) -> String {
         guard let scalar = node.scalar else { throw error("\(what) must be a single value (a string)") }
         let text = scalar.string
-        guard node.null == nil, !text.isEmpty else { throw error("\(what) is empty", hint: "give it a value") }
+        guard !isNull, !text.isEmpty else { throw error("\(what) is empty", hint: "give it a value") }
         guard !text.contains("\n") else { throw error("\(what) must be one line") }
         return text
     }
