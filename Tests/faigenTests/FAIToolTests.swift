@@ -227,3 +227,35 @@ let detectRulesYAML = """
         #expect(fromScript.contains("KVM_CLOCK") == (log == "kvm.log"))
     }
 }
+
+@Suite struct DetectRulesWithUnlessUnderFaiClass {
+    /// golden/xenserver.yaml's balloon rule is vetoed by NO_BALLOON from an earlier class script.
+    @Test func anEarlierClassVetoesARule() throws {
+        let dir = try scratchDirectory()
+        let spec = repositoryRoot.appendingPathComponent("golden/xenserver.yaml").path
+        #expect(try faigen("render", "--spec", spec, dir.appendingPathComponent("config").path).status == 0)
+        let space = RenderedSpace(existing: dir)
+        let log = kernelLogs.appendingPathComponent("xen-pv.log")
+        #expect(try space.faiClass(hostname: "guest", log: log).classes == ["DEFAULT", "XENSERVER", "XEN_BALLOON", "guest", "LAST"])
+        let veto = space.config.appendingPathComponent("class/10-no-balloon")
+        try "#!/bin/sh\necho NO_BALLOON\n".write(to: veto, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: veto.path)
+        #expect(try space.faiClass(hostname: "guest", log: log).classes == ["DEFAULT", "NO_BALLOON", "XENSERVER", "guest", "LAST"])
+    }
+}
+
+@Suite struct HostnameScriptAlone {
+    /// Without the hook (a config space that drops it), the host name class script still
+    /// treats a hostile name as data: nothing runs and it defines no class.
+    @Test func hostileNameRunsNothingInTheClassScript() throws {
+        let space = try RenderedSpace()
+        let canary = space.root.appendingPathComponent("canary").path
+        for name in ["$(touch \(canary))", "`touch \(canary)`", "web01;touch \(canary)", "web01\ntouch \(canary)", "web1${IFS}x"] {
+            let script = space.config.appendingPathComponent("class/45-ganeti-hostname").path
+            let result = try run(script, [], environment: ["HOSTNAME": name, "PATH": "/usr/bin:/bin"])
+            #expect(result.status == 0 && result.stdout.isEmpty, "\(name): \(result.stdout)")
+            #expect(result.stderr.contains("not a plain host name"))
+            #expect(!FileManager.default.fileExists(atPath: canary))
+        }
+    }
+}

@@ -41,14 +41,15 @@ struct ChrootTarget {
 }
 
 /// Runs fcopy for /boot/grub/menu.lst from `space` into `target` with `classes`,
-/// as FAI's task configure does (classes and LOGDIR in the environment).
+/// as FAI's task configure does (classes, one a line as FAI reads them from FAI_CLASSES,
+/// and LOGDIR in the environment).
 func fcopyMenu(space: RenderedSpace, target: ChrootTarget, classes: [String]) throws -> RunResult {
     let fcopy = try requireTool("/usr/sbin/fcopy", package: "fai-client")
     _ = try requireTool("/usr/sbin/chroot", package: "coreutils")
     let logdir = space.root.appendingPathComponent("log")
     try FileManager.default.createDirectory(at: logdir, withIntermediateDirectories: true)
     return try run(fcopy, ["-s", space.config.appendingPathComponent("files").path, "-t", target.root.path, "/boot/grub/menu.lst"],
-                   environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "classes": classes.joined(separator: " "), "LOGDIR": logdir.path])
+                   environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "classes": classes.joined(separator: "\n"), "LOGDIR": logdir.path])
 }
 
 @Suite struct FcopyMenuLst {

@@ -78,6 +78,7 @@ if ! log=$(dmesg 2>/dev/null); then
     exit 1
 fi
 
+set -f
 status=0
 found=
 
@@ -92,12 +93,13 @@ define() {
 }
 
 # undefined CLASS...: succeeds when none of the classes is defined yet, by an
-# earlier class script (fai-class exports them in $classes) or by this one.
+# earlier class script (fai-class exports them in $classes, one a line) or by
+# this one. Globbing is off, so the words of $classes stay words.
 undefined() {
     for class in "$@"; do
-        case " ${classes:-} $found " in
-            *" $class "*) return 1 ;;
-        esac
+        for defined in ${classes:-} $found; do
+            [ "$defined" = "$class" ] && return 1
+        done
     done
     return 0
 }
@@ -183,16 +185,26 @@ substitute() {
         fail "cannot replace the #VAR# placeholders in $dest"
 }
 
-case " ${classes:-} ${1:-} " in
-    *" @CLASS@ "*)
-        ROOT_PARTITION=${ROOT_PARTITION:-@ROOT_PARTITION@}
-        GROOT=${GROOT:-@GROOT@}
-        substitute
-        # ROOTCMD is "chroot TARGET" from fcopy: split into words on purpose.
-        # shellcheck disable=SC2086
-        $ROOTCMD /usr/sbin/update-grub || fail "update-grub failed"
-        exit 0 ;;
-esac
+# Whether this host is in class @CLASS@: FAI's $classes (one a line, or
+# space-separated) or the class whose menu.lst fcopy copied. Globbing is off,
+# so the words of $classes stay words.
+set -f
+is_guest() {
+    for class in ${classes:-} "$@"; do
+        [ "$class" = @CLASS@ ] && return 0
+    done
+    return 1
+}
+
+if is_guest "${1:-}"; then
+    ROOT_PARTITION=${ROOT_PARTITION:-@ROOT_PARTITION@}
+    GROOT=${GROOT:-@GROOT@}
+    substitute
+    # ROOTCMD is "chroot TARGET" from fcopy: split into words on purpose.
+    # shellcheck disable=SC2086
+    $ROOTCMD /usr/sbin/update-grub || fail "update-grub failed"
+    exit 0
+fi
 
 disk_var=${LOGDIR:-/tmp/fai}/disk_var.sh
 [ -r "$disk_var" ] || fail "$disk_var is missing; FAI writes it when it partitions the disks"
