@@ -172,12 +172,16 @@ public struct Evidence: Sendable {
         #if os(Linux)
         let size = klogctl(10, nil, 0)  // SYSLOG_ACTION_SIZE_BUFFER
         guard size > 0 else { return .failure(Failure(reason: errnoText())) }
-        var buffer = [UInt8](repeating: 0, count: Int(size))
-        let count = buffer.withUnsafeMutableBytes { raw in
-            klogctl(3, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count))  // SYSLOG_ACTION_READ_ALL
+        // Not zero-filled first: a server's ring buffer can be many megabytes.
+        var failure: Failure?
+        let buffer = [UInt8](unsafeUninitializedCapacity: Int(size)) { raw, initialized in
+            let count = klogctl(3, UnsafeMutableRawPointer(raw.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                                Int32(raw.count))  // SYSLOG_ACTION_READ_ALL
+            if count < 0 { failure = Failure(reason: errnoText()) }
+            initialized = max(0, Int(count))
         }
-        guard count >= 0 else { return .failure(Failure(reason: errnoText())) }
-        return .success(KernelLogFormat.fromKlogctl(buffer[0..<Int(count)]))
+        if let failure { return .failure(failure) }
+        return .success(KernelLogFormat.fromKlogctl(buffer[...]))
         #else
         return .failure(Failure(reason: "not Linux"))
         #endif
