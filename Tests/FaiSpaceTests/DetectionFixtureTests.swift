@@ -83,7 +83,7 @@ import Testing
             let evidence = Evidence.collect(root: root.path, sources: table.sources)
             if case .text(let read) = evidence[.kernelLog] {
                 #expect(read.count == text.utf8.count)
-                #expect(read.count >= DetectionTable.parallelThreshold)
+                #expect(read.count >= DetectionTable.largeText)
             }
             #expect(Set(table.detect(evidence).classes) == (try Self.expected(name)), "fixture \(name) with a large log")
         }

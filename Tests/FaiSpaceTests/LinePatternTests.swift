@@ -64,6 +64,36 @@ import Testing
         #expect(compared == Self.texts.count * Self.patterns.count * 2)
     }
 
+    @Test func allPatternsTogetherFindWhatEachFindsAlone() throws {
+        // 3 MiB of lines with hits at the start, near piece and segment boundaries, and at the end.
+        var lines = (0..<40_000).map { String(format: "[%5d.%06d] usb 1-1: New USB device found, idVendor=8087", $0 / 1000, $0) }
+        lines[0] = "[    0.000000] Booting paravirtualized kernel on bare hardware"
+        lines[3_300] = "[    3.300000] Hypervisor detected: KVM"
+        lines[20_000] = "[   20.000000] ACPI: XSDT 0x00000000FC00A6C0 000034 (v01 Xen    HVM      00000000 HVML 00000000)"
+        lines[20_001] = "[   20.000001] Hypervisor detected: KVM"
+        lines[39_999] = "Booting paravirtualized kernel on Xen"
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count > 2 << 20)
+        let patterns = try [
+            "(ACPI:.*Xen.*HVM|Booting paravirtualized kernel on Xen)", "Hypervisor detected: KVM", "bare hardware$",
+            "on Xen$", "\\Aon Xen", "^Booting", "(?<=\\] )Hypervisor", "never there", "idVendor=8087$",
+        ].map { try LinePattern($0, largeText: true) }
+        var copy = text
+        copy.withUTF8 { raw in
+            let bytes = UnsafeRawBufferPointer(raw)
+            let together = LinePattern.firstMatchingLines(patterns, in: bytes)
+            for (pattern, found) in zip(patterns, together) {
+                #expect(found == pattern.firstMatchingLine(in: bytes), "pattern \(pattern.pattern)")
+            }
+            #expect(together[1].map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+                == "[    3.300000] Hypervisor detected: KVM")
+            #expect(together[7] == nil)
+            let pieces = LinePattern.lineAlignedPieces(of: bytes, from: 0, to: bytes.count, count: 7)
+            #expect(pieces.first?.lowerBound == 0 && pieces.last?.upperBound == bytes.count)
+            #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && bytes[$0.upperBound - 1] == 0x0A })
+        }
+    }
+
     @Test func caselessIsPcre2grepDashI() throws {
         let pcre2grep = try requireTool("/usr/bin/pcre2grep", package: "pcre2-utils")
         let directory = try scratchDirectory()

@@ -126,34 +126,34 @@ public struct DetectionTable: Sendable {
         return Detection(classes: classes, firings: firings, vetoed: vetoed, skipped: skipped)
     }
 
-    /// Texts from this size on (a kernel log of megabytes) have their pattern rules checked on
-    /// all cores at once; PCRE2Regex is safe to share, and each rule reads the text on its own.
-    static let parallelThreshold = 1 << 20
+    /// Texts from this size on (a kernel log of megabytes) have all their pattern rules
+    /// checked together, piece by piece and on all cores (``LinePattern/firstMatchingLines``).
+    static let largeText = 1 << 20
 
     /// The detail of each rule's test (nil: it does not hold); rules on `classes` get nil here.
     static func check(_ rules: [DetectionRule], on evidence: Evidence) -> [String?] {
         var details = [String?](repeating: nil, count: rules.count)
-        var parallel: [Int] = []
+        var shared: [EvidenceSource: [Int]] = [:]
         for (index, rule) in rules.enumerated() where rule.source != .classes {
             guard case .text(let text) = evidence[rule.source] else {
                 details[index] = rule.check(nil)
                 continue
             }
-            if case .pattern = rule.test, text.count >= parallelThreshold {
-                parallel.append(index)
+            if case .pattern = rule.test, text.count >= largeText {
+                shared[rule.source, default: []].append(index)
             } else {
                 details[index] = text.withUnsafeBytes { rule.check($0) }
             }
         }
-        guard !parallel.isEmpty else { return details }
-        let work = parallel
-        details.withUnsafeMutableBufferPointer { results in
-            // Each iteration writes only its own slot.
-            nonisolated(unsafe) let slots = results
-            DispatchQueue.concurrentPerform(iterations: work.count) { item in
-                let index = work[item]
-                if case .text(let text) = evidence[rules[index].source] {
-                    slots[index] = text.withUnsafeBytes { rules[index].check($0) }
+        for (source, indices) in shared {
+            guard case .text(let text) = evidence[source] else { continue }
+            let patterns = indices.compactMap { index -> LinePattern? in
+                if case .pattern(let pattern) = rules[index].test { return pattern }
+                return nil
+            }
+            text.withUnsafeBytes { bytes in
+                for (index, line) in zip(indices, LinePattern.firstMatchingLines(patterns, in: bytes)) {
+                    details[index] = line.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
                 }
             }
         }

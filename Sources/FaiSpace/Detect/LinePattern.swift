@@ -1,4 +1,6 @@
 // LinePattern: a PCRE2 pattern with pcre2grep's meaning, "matches some line of the text", made fast.
+import Dispatch
+import Foundation
 
 /// A rule pattern. It fires when it matches at least one line of the evidence text, each line
 /// searched on its own without its newline, exactly as `pcre2grep -q PATTERN` (or `-i` when
@@ -104,6 +106,61 @@ public struct LinePattern: Sendable {
             index += 1
         }
         return true
+    }
+
+    /// For each pattern, the first line of `text` it matches, as `firstMatchingLine(in:)` would
+    /// say for each on its own. For a large text (a kernel log of megabytes) that is eight or
+    /// so passes over memory that does not fit in the cache; instead the text is cut at line
+    /// ends into one segment per core, each segment into cache-sized pieces, and every pattern
+    /// still looking is run over a piece while it is in the cache. Lines are never cut, so
+    /// each piece holds whole lines and line semantics stay exact.
+    static func firstMatchingLines(_ patterns: [LinePattern], in text: UnsafeRawBufferPointer) -> [Range<Int>?] {
+        let cores = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let segments = lineAlignedPieces(of: text, from: 0, to: text.count, count: text.count >= 1 << 20 ? cores : 1)
+        var found = [[Range<Int>?]](repeating: [Range<Int>?](repeating: nil, count: patterns.count), count: segments.count)
+        found.withUnsafeMutableBufferPointer { results in
+            // Each segment writes only its own row; the text is only read.
+            nonisolated(unsafe) let rows = results
+            nonisolated(unsafe) let text = text
+            let work: @Sendable (Int) -> Void = { segment in
+                var row = [Range<Int>?](repeating: nil, count: patterns.count)
+                var pending = Array(patterns.indices)
+                let piece = 256 * 1024
+                for part in lineAlignedPieces(of: text, from: segments[segment].lowerBound, to: segments[segment].upperBound,
+                                              count: max(1, segments[segment].count / piece)) where !pending.isEmpty {
+                    let chunk = UnsafeRawBufferPointer(rebasing: text[part])
+                    pending.removeAll { index in
+                        guard let line = patterns[index].firstMatchingLine(in: chunk) else { return false }
+                        row[index] = (line.lowerBound + part.lowerBound)..<(line.upperBound + part.lowerBound)
+                        return true
+                    }
+                }
+                rows[segment] = row
+            }
+            if segments.count == 1 {
+                work(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: segments.count, execute: work)
+            }
+        }
+        // The first segment holding a match has the first matching line.
+        return patterns.indices.map { index in found.lazy.compactMap { $0[index] }.first }
+    }
+
+    /// `count` consecutive ranges covering `start..<end` of `text`, each ending after a newline
+    /// (or at `end`), about equally long; fewer when lines are long.
+    static func lineAlignedPieces(of text: UnsafeRawBufferPointer, from start: Int, to end: Int, count: Int) -> [Range<Int>] {
+        guard count > 1, end > start else { return [start..<end] }
+        var pieces: [Range<Int>] = []
+        var lower = start
+        let size = (end - start) / count
+        while lower < end {
+            var upper = min(end, lower + max(size, 1))
+            while upper < end, text[upper - 1] != 0x0A { upper += 1 }
+            pieces.append(lower..<upper)
+            lower = upper
+        }
+        return pieces
     }
 
     static func lineEnd(in text: UnsafeRawBufferPointer, from start: Int) -> Int {
