@@ -120,5 +120,11 @@ import Testing
         let cpuinfo = detection.skipped.first { $0.source == .cpuinfo }
         #expect(cpuinfo?.reason == "is a directory")
         #expect(cpuinfo?.origin == directory.path + "/proc/cpuinfo")
+        // A FIFO where the kernel log should be is skipped, not waited on.
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("var/log"), withIntermediateDirectories: true)
+        #expect(mkfifo(directory.appendingPathComponent("var/log/dmesg").path, 0o644) == 0)
+        let again = table.detect(Evidence.collect(root: directory.path, sources: table.sources))
+        #expect(again.skipped.first { $0.source == .kernelLog }?.reason == "not a regular file")
+        #expect(again.classes == ["KVM", "VIRTUAL"])
     }
 }

@@ -1,4 +1,5 @@
 // KernelLogFormatTests: the live kernel log readers give the text `dmesg` prints, so patterns see the same lines.
+import Foundation
 import Testing
 
 @testable import FaiSpace
@@ -37,5 +38,23 @@ import Testing
         let fromKmsg = KernelLogFormat.fromKmsg([Array("6,1,0,-;Booting paravirtualized kernel on Xen\n".utf8)])
         #expect(fromKlogctl == fromKmsg)
         #expect(fromKmsg.withUnsafeBytes { rule.check($0) } == "[    0.000000] Booting paravirtualized kernel on Xen")
+    }
+
+    @Test func savedLogsAreTheFallbackInOrder() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let varLog = directory.appendingPathComponent("var-log-dmesg").path
+        let faiLog = directory.appendingPathComponent("dmesg.log").path
+        try Data("[    0.000000] Hypervisor detected: VMware\n".utf8).write(to: URL(fileURLWithPath: faiLog))
+        let (reading, origin) = Evidence.kernelLogFromFiles([varLog, faiLog], reasons: ["klogctl: operation not permitted"])
+        #expect(origin == faiLog)
+        guard case .text(let text) = reading else {
+            Issue.record("no text from \(faiLog)")
+            return
+        }
+        #expect(text.bytes == Array("[    0.000000] Hypervisor detected: VMware\n".utf8))
+        try FileManager.default.removeItem(atPath: faiLog)
+        let (none, _) = Evidence.kernelLogFromFiles([varLog, faiLog], reasons: ["klogctl: operation not permitted"])
+        #expect(none == .unreadable("klogctl: operation not permitted; \(varLog): absent; \(faiLog): absent"))
     }
 }

@@ -153,9 +153,13 @@ public struct Evidence: Sendable {
         case .success(let text): return (.text(EvidenceText(text)), "/dev/kmsg")
         case .failure(let reason): reasons.append("/dev/kmsg: \(reason)")
         }
-        var files = ["/var/log/dmesg"]
-        files.append((logDirectory ?? "/tmp/fai") + "/dmesg.log")
-        for path in files {
+        return kernelLogFromFiles(["/var/log/dmesg", (logDirectory ?? "/tmp/fai") + "/dmesg.log"], reasons: reasons)
+    }
+
+    /// The first of `paths` that can be read (saved `dmesg` output), or why none could.
+    static func kernelLogFromFiles(_ paths: [String], reasons: [String] = []) -> (EvidenceReading, String) {
+        var reasons = reasons
+        for path in paths {
             switch readSource(path, as: .content) {
             case .text(let text): return (.text(text), path)
             case .absent: reasons.append("\(path): absent")
@@ -251,11 +255,14 @@ public struct Evidence: Sendable {
     /// The whole file. A large regular file is mapped; /proc and /sys files report size 0,
     /// so they are read in small pieces until end of file.
     static func readFile(_ path: String) -> EvidenceReading {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK and the regular-file check: a FIFO or device in a snapshot never hangs us.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return errno == ENOENT ? .absent : .unreadable(errnoText()) }
         defer { close(fd) }
         var info = stat()
-        let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
+        guard fstat(fd, &info) == 0 else { return .unreadable(errnoText()) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return .unreadable("not a regular file") }
+        let size = Int(info.st_size)
         if size >= mappingThreshold, let file = MappedFile(fd: fd, size: size) {
             return .text(EvidenceText(mapped: file))
         }
