@@ -131,6 +131,7 @@ import Yams
         let twice = "- id: a\n  equals: KVMKVMKVM\n" + base
         #expect(try error(twice + twice).message == "rule id `a` is used twice")
         #expect(try error("").message == "the rules file is empty")
+        #expect(try error("- id: a\n  pattern: \"KVM\\nXen\"\n" + base).message == "the pattern spans several lines")
         #expect(try error("rules: 3").message == "`rules` must be a list of rules")
         #expect(try error("rulez: []").message == "unknown key 'rulez' in the rules document")
     }

@@ -69,14 +69,13 @@ public struct DetectionRuleSet: Sendable {
         guard case .sequence(let sequence) = node else {
             throw InputError.at(node, file: file, "`rules` must be a list of rules", hint: "start each rule with `- id:`")
         }
-        var seen: [String: Node] = [:]
+        var seen = Set<String>()
         var rules: [DetectionRule] = []
         for item in sequence {
             let rule = try parseRule(item, file: file)
-            if seen[rule.id] != nil {
+            guard seen.insert(rule.id).inserted else {
                 throw InputError.at(item, file: file, "rule id `\(rule.id)` is used twice", hint: "give each rule its own id")
             }
-            seen[rule.id] = item
             rules.append(rule)
         }
         return rules
@@ -128,6 +127,11 @@ public struct DetectionRuleSet: Sendable {
         let test: RuleTest
         if let field = fields["pattern"] {
             let pattern = try string(field.node, "pattern")
+            // Rules match one line at a time; pcre2grep would read a line break as a second pattern.
+            if pattern.contains(where: \.isNewline) {
+                throw InputError.at(field.node, file: file, "the pattern spans several lines",
+                                    hint: "write it on one line: a rule matches one line of the log at a time")
+            }
             do {
                 test = .pattern(try LinePattern(pattern, caseless: caseless, largeText: source == .kernelLog))
             } catch let error as PCRE2CompileError {
