@@ -32,6 +32,7 @@ struct Render: ParsableCommand {
               faigen render /srv/fai/config
               faigen render --spec site.yaml --base /srv/fai/config-src /srv/fai/config
               faigen render --force /srv/fai/config
+              faigen render --nfsroot-list /etc/fai/NFSROOT /srv/fai/config
             """
     )
 

@@ -7,6 +7,18 @@ extension SiteSpec {
     /// host name class script and the defclass hook, and so on.
     /// Two parts that would write the same path are an error, so no file is lost silently.
     public func generatedFiles(templates: TemplateSet = .embedded) throws(InputError) -> [GeneratedFile] {
+        do {
+            return try files(templates: templates)
+        } catch {
+            // A conflict between parts (two postinst scripts for one path) has no single
+            // line to point at: name the spec file at least.
+            var located = error
+            if located.location == nil { located.location = SourceLocation(file: source) }
+            throw located
+        }
+    }
+
+    private func files(templates: TemplateSet) throws(InputError) -> [GeneratedFile] {
         let generators = Generators(templates: templates, specName: source)
         var files: [GeneratedFile] = []
         if detect != nil || grubLegacy != nil { files.append(try generators.detectScript(rules: detect ?? [])) }
