@@ -131,7 +131,8 @@ func isWriterTemporary(_ path: String) -> Bool {
         // A render after the crashes finishes the job: the tree is exactly the new one.
         let final = try faigen("render", "--spec", specs[1].path, config.path)
         #expect(final.status == 0 && final.stderr.isEmpty, "\(final.stderr)")
-        let files = try regularFiles(config).filter { !isWriterTemporary($0.key) }
+        let files = try regularFiles(config)
+        #expect(!files.keys.contains(where: isWriterTemporary), "temporaries left: \(files.keys.filter(isWriterTemporary))")
         #expect(files.count == expected[1].count)
         for (path, data) in files { #expect([UInt8](data) == expected[1][path], "\(path)") }
     }

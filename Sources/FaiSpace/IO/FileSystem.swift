@@ -217,6 +217,23 @@ enum FileSystem {
         path.parentPath.joiningPath(".\(path.lastPathComponent).faigen-XXXXXX")
     }
 
+    /// Whether a directory entry is a temporary file or symlink faigen left behind when it was
+    /// killed before the rename (`.NAME.faigen-XXXXXX`, `.NAME.faigen-PID-N`).
+    static func isTemporaryName(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let marker = name.range(of: ".faigen-", options: .backwards),
+              marker.lowerBound > name.index(after: name.startIndex) else { return false }
+        let tail = name[marker.upperBound...]
+        return !tail.isEmpty && tail.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
+    /// Removes the temporaries a killed render left in `directory`; a missing directory has none.
+    static func removeLeftoverTemporaries(in directory: String) throws(InputError) {
+        guard let status = try status(directory), status.kind == .directory else { return }
+        for name in try listDirectory(directory) where isTemporaryName(name) {
+            unlink(directory.joiningPath(name))
+        }
+    }
+
     private static func syncDirectory(_ path: String) {
         let fd = open(path.isEmpty ? "." : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }

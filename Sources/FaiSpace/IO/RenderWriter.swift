@@ -169,6 +169,14 @@ public enum RenderWriter {
         // Every file goes to a temporary name first, then one file-system sync makes all of
         // them durable, then each is renamed into place: a crash at any moment leaves each
         // path old or new, and the render pays one flush instead of one per file.
+        // A render killed before its renames left temporaries beside the files it wrote:
+        // every directory of this render is cleared of them first.
+        let report = plan.report
+        var directories: Set<String> = []
+        for path in report.written + report.unchanged + report.keptEdited { directories.insert(path.parentPath) }
+        for directory in directories.sorted() {
+            try FileSystem.removeLeftoverTemporaries(in: outputDirectory.joiningPath(directory))
+        }
         var pending: [(temporary: String, path: String)] = []
         pending.reserveCapacity(plan.writes.count)
         do throws(InputError) {
