@@ -45,6 +45,21 @@ func isWriterTemporary(_ path: String) -> Bool {
         }
     }
 
+    @Test func defaultSiteOverTheFaiDocExampleAsBaseCopiesItIdentical() throws {
+        _ = try requireTool(faiDocExample + "/class/50-host-classes", package: "fai-doc")
+        let dir = try scratchDirectory()
+        let out = dir.appendingPathComponent("out")
+        let result = try faigen("render", "--base", faiDocExample, out.path, directory: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let base = try treeState(URL(fileURLWithPath: faiDocExample))
+        let rendered = try treeState(out)
+        for (path, state) in base {
+            let relative = String(path.dropFirst(faiDocExample.count))
+            #expect(rendered[out.path + relative] == state, "\(relative) differs from the base")
+        }
+        #expect(rendered[out.appendingPathComponent("class/60-detect-XenServer").path] != nil)
+    }
+
     @Test func handEditSurvivesTheNextRenderAndIsReported() throws {
         let dir = try scratchDirectory()
         let config = dir.appendingPathComponent("config")
