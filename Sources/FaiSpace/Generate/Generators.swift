@@ -140,6 +140,9 @@ public struct Generators: Sendable {
             var text = header + "\n"
             for variable in spec.variables {
                 try Validate.variableName(variable.name)
+                guard !variable.value.contains("\0") else {
+                    throw Validate.fail("the value of \(variable.name) holds a NUL character", "remove it")
+                }
                 text += "\(variable.name)=\(ShellWord.quoted(variable.value))\n"
             }
             files.append(GeneratedFile(path: "class/\(spec.name).var", contents: Array(text.utf8), mode: 0o644))

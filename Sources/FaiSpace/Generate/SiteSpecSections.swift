@@ -109,7 +109,10 @@ extension ClassSpec {
             for (key, value) in try variables.orderedEntries("var of class \(name)") {
                 let variable = try key.string("a variable name")
                 try key.checked { () throws(InputError) in try Validate.variableName(variable) }
-                self.variables.append(ClassVariable(name: variable, value: try value.text("the value of \(variable)")))
+                let text = try value.text("the value of \(variable)")
+                // A shell reads a script as C strings: a NUL would cut the value short.
+                guard !text.contains("\0") else { throw value.error("the value of \(variable) holds a NUL character", hint: "remove it") }
+                self.variables.append(ClassVariable(name: variable, value: text))
             }
         }
         if let disk = top["disk_config"] { diskConfig = try disk.text("disk_config") }
