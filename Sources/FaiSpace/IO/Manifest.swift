@@ -64,10 +64,14 @@ public struct Manifest: Sendable, Hashable {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            let bad = InputError(file: file, line: index + 1, column: 1, "not a manifest line (MODE SHA256 PATH)",
-                                 hint: "the manifest is written by faigen; restore it from version control or remove .faigen to start afresh")
-            guard fields.count == 3, fields[1].count == 64, fields[1].allSatisfy(\.isHexDigit), !fields[2].isEmpty,
-                  let typed = UInt32(fields[0], radix: 8) else { throw bad }
+            // Made only for a bad line: a manifest has one line per generated file.
+            var bad: InputError {
+                InputError(file: file, line: index + 1, column: 1, "not a manifest line (MODE SHA256 PATH)",
+                           hint: "the manifest is written by faigen; restore it from version control or remove .faigen to start afresh")
+            }
+            guard fields.count == 3, fields[1].utf8.count == 64,
+                  fields[1].utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }),
+                  !fields[2].isEmpty, let typed = UInt32(fields[0], radix: 8) else { throw bad }
             switch typed & 0o170000 {
             case 0o120000:
                 entries.append(Entry(path: String(fields[2]), sha256: String(fields[1]), mode: 0, isSymlink: true))

@@ -3,8 +3,13 @@ import Crypto
 
 /// The SHA-256 of `bytes` as 64 lower-case hex digits.
 public func sha256Hex(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { byte in
-        let hex = String(byte, radix: 16)
-        return byte < 0x10 ? "0" + hex : hex
-    }.joined()
+    // One buffer of 64 hex digits: a manifest hashes every generated file twice a render.
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    var hex: [UInt8] = []
+    hex.reserveCapacity(64)
+    for byte in SHA256.hash(data: bytes) {
+        hex.append(digits[Int(byte >> 4)])
+        hex.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: hex, as: UTF8.self)
 }
