@@ -127,3 +127,41 @@ func fcopyMenu(space: RenderedSpace, target: ChrootTarget, classes: [String]) th
         #expect(target.calls.first?.hasPrefix(stub) == true)
     }
 }
+
+@Suite struct GeneratedFcopyScripts {
+    /// scripts/CLASS/90-faigen-files run as FAI's task configure runs it: fcopy installs
+    /// each file with the spec's mode, through -m or through file-modes.
+    @Test func filesArriveWithTheirModes() throws {
+        _ = try requireTool("/usr/sbin/fcopy", package: "fai-client")
+        let dir = try scratchDirectory()
+        let spec = dir.appendingPathComponent("site.yaml")
+        try """
+            site: modes
+            version: 1
+            classes:
+              WEB:
+                files:
+                  /etc/motd: {content: "web\\n", mode: "0604", owner: "0", group: "0"}
+                  /etc/web.conf: {content: "port 80\\n", mode: "0640", owner: "0", group: "0"}
+              MAIL:
+                files:
+                  /etc/motd: {content: "mail\\n", mode: "0600", owner: "0", group: "0"}
+            """.write(to: spec, atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("config")
+        #expect(try faigen("render", "--spec", spec.path, config.path).status == 0)
+        #expect(FileManager.default.fileExists(atPath: config.appendingPathComponent("files/etc/motd/file-modes").path))
+        for (classes, script, motd, motdMode) in [(["DEFAULT", "WEB", "LAST"], "WEB", "web\n", 0o604), (["DEFAULT", "WEB", "MAIL", "LAST"], "MAIL", "mail\n", 0o600)] {
+            let target = dir.appendingPathComponent("target-\(script)")
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            let environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "FAI": config.path, "target": target.path,
+                               "classes": classes.joined(separator: "\n")]
+            let result = try run(config.appendingPathComponent("scripts/\(script)/90-faigen-files").path, [], environment: environment)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            let installed = target.appendingPathComponent("etc/motd")
+            #expect(try String(contentsOf: installed, encoding: .utf8) == motd)
+            #expect((try FileManager.default.attributesOfItem(atPath: installed.path)[.posixPermissions] as? Int) == motdMode)
+        }
+        let conf = dir.appendingPathComponent("target-WEB/etc/web.conf")
+        #expect((try FileManager.default.attributesOfItem(atPath: conf.path)[.posixPermissions] as? Int) == 0o640)
+    }
+}

@@ -285,9 +285,12 @@ unset _faigen_kept _faigen_dropped _faigen_word _faigen_noglob _faigen_ifs _faig
 @HEADER@
 # FAI runs this in task configure for class @CLASS@. fcopy installs each file
 # below from the config space's files/ (the file of the highest-priority class
-# that has one) into the target and runs the postinst beside it; a failure
-# makes this script fail, and FAI reports it.
-fcopy -v -- @PATHS@
+# that has one) into the target, with the owner, group and mode after -m (or
+# from file-modes beside the files), and runs the postinst beside it. Every
+# file is tried; any failure makes this script fail, and FAI reports it.
+status=0
+@FCOPY@
+exit "$status"
 
 """####,
     ]

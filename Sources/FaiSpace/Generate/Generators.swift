@@ -164,26 +164,18 @@ public struct Generators: Sendable {
 
     /// `file-modes` and `postinst` beside the files of every class, merged per directory:
     /// fcopy reads one `file-modes` and runs one `postinst` for all classes of a path.
+    /// A `file-modes` is written only where classes give one path different owners, groups
+    /// or modes; otherwise the fcopy call carries them (`fcopy -m`), so that hand-written
+    /// files of other classes in the same directory keep working (fcopy fails on a class
+    /// that `file-modes` does not list).
     public func fileHelpers(_ classes: [ClassSpec]) throws(InputError) -> [GeneratedFile] {
-        var byPath: [String: [(className: String, file: FileSpec)]] = [:]
-        var order: [String] = []
-        for spec in classes {
-            for file in spec.files {
-                if byPath[file.path] == nil { order.append(file.path) }
-                byPath[file.path, default: []].append((spec.name, file))
-            }
-        }
         var out: [GeneratedFile] = []
-        for path in order {
-            let entries = byPath[path] ?? []
+        for (path, entries) in Self.filesByPath(classes) {
             let directory = "files" + path
-            if entries.contains(where: { $0.file.owner != nil || $0.file.group != nil }) {
+            if try Self.uniformModes(entries.map(\.file)) == nil {
                 var text = header + "\n"
                 for entry in entries {
-                    let owner = entry.file.owner ?? "root", group = entry.file.group ?? "root"
-                    try Validate.accountName(owner, what: "owner")
-                    try Validate.accountName(group, what: "group")
-                    text += "\(owner) \(group) \(String(entry.file.mode, radix: 8).leftPadded(to: 4)) \(entry.className)\n"
+                    text += "\(try Self.modeTriple(entry.file).joined(separator: " ")) \(entry.className)\n"
                 }
                 out.append(GeneratedFile(path: "\(directory)/file-modes", contents: Array(text.utf8), mode: 0o644))
             }
@@ -199,15 +191,89 @@ public struct Generators: Sendable {
         return out
     }
 
+    /// The spec's files by install path, paths in first-use order.
+    static func filesByPath(_ classes: [ClassSpec]) -> [(path: String, entries: [(className: String, file: FileSpec)])] {
+        var byPath: [String: [(className: String, file: FileSpec)]] = [:]
+        var order: [String] = []
+        for spec in classes {
+            for file in spec.files {
+                if byPath[file.path] == nil { order.append(file.path) }
+                byPath[file.path, default: []].append((spec.name, file))
+            }
+        }
+        return order.map { ($0, byPath[$0] ?? []) }
+    }
+
+    /// Owner, group and octal mode of a file as fcopy's `-m` and `file-modes` take them.
+    static func modeTriple(_ file: FileSpec) throws(InputError) -> [String] {
+        let owner = file.owner ?? "root", group = file.group ?? "root"
+        try Validate.accountName(owner, what: "owner")
+        try Validate.accountName(group, what: "group")
+        return [owner, group, String(file.mode, radix: 8).leftPadded(to: 4)]
+    }
+
+    /// The one owner, group and mode all classes give a path, or nil when they differ.
+    static func uniformModes(_ files: [FileSpec]) throws(InputError) -> [String]? {
+        var triples: [[String]] = []
+        for file in files {
+            let triple = try modeTriple(file)
+            if !triples.contains(triple) { triples.append(triple) }
+        }
+        return triples.count == 1 ? triples[0] : nil
+    }
+
     // MARK: scripts/CLASS/90-faigen-files
+
+    /// One `fcopy` of a customization script: the path, and `-m OWNER,GROUP,MODE` unless a
+    /// `file-modes` beside the files decides.
+    public struct FcopyCall: Sendable, Hashable {
+        public var path: String
+        public var modes: [String]?
+
+        public init(path: String, modes: [String]?) {
+            self.path = path
+            self.modes = modes
+        }
+    }
+
+    /// The fcopy calls of each class: its spec files, and menu.lst for the grub-legacy class.
+    static func fcopyCalls(_ classes: [ClassSpec], grub: GrubLegacy?) throws(InputError) -> [(className: String, calls: [FcopyCall])] {
+        var uniform: [String: [String]?] = [:]
+        for (path, entries) in filesByPath(classes) { uniform[path] = try uniformModes(entries.map(\.file)) }
+        var result: [(className: String, calls: [FcopyCall])] = []
+        for spec in classes {
+            result.append((spec.name, spec.files.map { FcopyCall(path: $0.path, modes: uniform[$0.path] ?? nil) }))
+        }
+        if let grub {
+            let menu = FcopyCall(path: "/boot/grub/menu.lst", modes: ["root", "root", "0644"])
+            if let index = result.firstIndex(where: { $0.className == grub.className }) {
+                result[index].calls.insert(menu, at: 0)
+            } else {
+                result.append((grub.className, [menu]))
+            }
+        }
+        return result.filter { !$0.calls.isEmpty }
+    }
 
     /// `scripts/CLASS/90-faigen-files`: the customization script that has fcopy install the
     /// files the spec gives the class, since FAI copies a file only when a script asks.
-    public func fcopyScript(className: String, paths: [String]) throws(InputError) -> GeneratedFile {
+    public func fcopyScript(className: String, calls: [FcopyCall]) throws(InputError) -> GeneratedFile {
         try Validate.className(className)
-        for path in paths { try Validate.installPath(path) }
+        var lines: [String] = []
+        for call in calls {
+            try Validate.installPath(call.path)
+            var line = "fcopy"
+            if let modes = call.modes {
+                guard modes.count == 3 else { throw Validate.fail("fcopy -m takes owner, group and mode", "give all three") }
+                try Validate.accountName(modes[0], what: "owner")
+                try Validate.accountName(modes[1], what: "group")
+                guard modes[2].allSatisfy({ ("0"..."7").contains($0) }) else { throw Validate.fail("invalid mode \(modes[2])", "give an octal mode") }
+                line += " -m " + ShellWord.quoted(modes.joined(separator: ","))
+            }
+            lines.append(line + " -v -- " + ShellWord.quoted(call.path) + " || status=1")
+        }
         let text = try templates.template(Self.fcopyTemplate).fill([
-            "HEADER": header, "CLASS": className, "PATHS": paths.map(ShellWord.quoted).joined(separator: " "),
+            "HEADER": header, "CLASS": className, "FCOPY": lines.joined(separator: "\n"),
         ])
         return GeneratedFile(path: "scripts/\(className)/90-faigen-files", contents: Array(text.utf8), mode: 0o755)
     }

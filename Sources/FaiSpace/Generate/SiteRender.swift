@@ -31,17 +31,8 @@ extension SiteSpec {
         for spec in classes { files += try generators.classFiles(spec) }
         files += try generators.fileHelpers(classes)
         // The files each class's customization script has fcopy install.
-        var fcopyPaths: [(className: String, paths: [String])] = classes.map { ($0.name, $0.files.map(\.path)) }
-        if let grubLegacy {
-            let menu = "/boot/grub/menu.lst"
-            if let index = fcopyPaths.firstIndex(where: { $0.className == grubLegacy.className }) {
-                fcopyPaths[index].paths.insert(menu, at: 0)
-            } else {
-                fcopyPaths.append((grubLegacy.className, [menu]))
-            }
-        }
-        for entry in fcopyPaths where !entry.paths.isEmpty {
-            files.append(try generators.fcopyScript(className: entry.className, paths: entry.paths))
+        for (className, calls) in try Generators.fcopyCalls(classes, grub: grubLegacy) {
+            files.append(try generators.fcopyScript(className: className, calls: calls))
         }
         for host in hosts {
             if let file = try generators.hostClassFile(host) { files.append(file) }
