@@ -48,6 +48,15 @@ func checkShellFiles(_ files: [URL]) throws -> [String] {
         #expect(complaints.isEmpty, "\(complaints.joined(separator: "\n"))")
     }
 
+    /// Every shell file of every golden tree: the default site and the focused specs.
+    @Test(arguments: ["default", "xenserver", "ganeti"])
+    func goldenTreeScriptsPass(tree: String) throws {
+        let scripts = try renderedShellFiles(in: repositoryRoot.appendingPathComponent("golden/\(tree)"))
+        #expect(scripts.count >= 3, "\(scripts.map(\.path))")
+        let complaints = try checkShellFiles(scripts)
+        #expect(complaints.isEmpty, "\(complaints.joined(separator: "\n"))")
+    }
+
     @Test func classVariablesKeepTheirValuesWhenSourced() throws {
         let space = try RenderedSpace()
         let value = "Europe/Berlin'; touch canary; $(touch canary) `x`\nsecond line"
