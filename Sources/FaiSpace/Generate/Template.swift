@@ -15,18 +15,69 @@ public struct Template: Sendable, Hashable {
     /// Where the text came from, for errors: the file of a --templates override,
     /// or `config-templates/NAME` for the copy built into faigen.
     public var origin: String
+    /// The text split once into lines of literal text and placeholders: a render of a
+    /// large site fills the same template a thousand times.
+    private var lines: [Line]
+
+    private enum Piece: Sendable, Hashable {
+        case literal(String)
+        /// A placeholder's name and its 1-based column.
+        case placeholder(String, column: Int)
+    }
+
+    private struct Line: Sendable, Hashable {
+        var pieces: [Piece]
+        /// The name when the line holds nothing but one placeholder (and white space).
+        var whole: String?
+    }
 
     public init(name: String, text: String, origin: String? = nil) {
         self.name = name
         self.text = text
         self.origin = origin ?? "config-templates/\(name)"
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(Template.parse)
+    }
+
+    private static func parse(_ line: Substring) -> Line {
+        var pieces: [Piece] = []
+        var literal = ""
+        var column = 1
+        var rest = line
+        while let at = rest.firstIndex(of: "@") {
+            let before = rest[..<at]
+            literal += before
+            column += before.count
+            let after = rest.index(after: at)
+            if let close = rest[after...].firstIndex(of: "@"), case let candidate = rest[after..<close], isName(candidate) {
+                if !literal.isEmpty { pieces.append(.literal(literal)) }
+                literal = ""
+                pieces.append(.placeholder(String(candidate), column: column))
+                column += candidate.count + 2
+                rest = rest[rest.index(after: close)...]
+            } else {
+                literal += "@"
+                column += 1
+                rest = rest[after...]
+            }
+        }
+        literal += rest
+        if !literal.isEmpty { pieces.append(.literal(literal)) }
+        let names = pieces.compactMap { piece -> String? in
+            if case .placeholder(let name, _) = piece { return name }
+            return nil
+        }
+        let onlySpace = pieces.allSatisfy { piece in
+            if case .literal(let text) = piece { return text.allSatisfy { $0 == " " || $0 == "\t" } }
+            return true
+        }
+        return Line(pieces: pieces, whole: names.count == 1 && onlySpace ? names[0] : nil)
     }
 
     /// The names of the placeholders the template uses, in order of first use.
     public var placeholders: [String] {
         var seen: [String] = []
-        for token in tokens() {
-            if case .placeholder(let name, _) = token, !seen.contains(name) { seen.append(name) }
+        for line in lines {
+            for case .placeholder(let name, _) in line.pieces where !seen.contains(name) { seen.append(name) }
         }
         return seen
     }
@@ -36,74 +87,32 @@ public struct Template: Sendable, Hashable {
     public func fill(_ values: [String: String]) throws(InputError) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + values.values.reduce(0) { $0 + $1.utf8.count })
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.element.trimmingCharacters(in: .whitespaces)
-            if let name = Template.wholePlaceholder(trimmed), let value = values[name], value.isEmpty {
-                continue
+        var first = true
+        for (index, line) in lines.enumerated() {
+            if let name = line.whole, let value = values[name], value.isEmpty { continue }
+            if !first { out += "\n" }
+            first = false
+            for piece in line.pieces {
+                switch piece {
+                case .literal(let text):
+                    out += text
+                case .placeholder(let name, let column):
+                    guard let value = values[name] else {
+                        throw InputError(file: origin, line: index + 1, column: column,
+                                         "unknown placeholder @\(name)@ in template \(self.name)",
+                                         hint: "this template can use: \(values.keys.sorted().map { "@\($0)@" }.joined(separator: ", "))")
+                    }
+                    out += value
+                }
             }
-            if line.offset > 0 { out += "\n" }
-            out += try fillLine(String(line.element), number: line.offset + 1, values: values)
         }
         // A dropped last line must not eat the final newline.
         if text.hasSuffix("\n"), !out.hasSuffix("\n") { out += "\n" }
         return out
     }
 
-    private func fillLine(_ line: String, number: Int, values: [String: String]) throws(InputError) -> String {
-        var out = ""
-        var column = 1
-        var rest = Substring(line)
-        while let at = rest.firstIndex(of: "@") {
-            out += rest[..<at]
-            column += rest[..<at].count
-            let after = rest.index(after: at)
-            if let close = rest[after...].firstIndex(of: "@"),
-               case let name = rest[after..<close], Template.isName(name) {
-                guard let value = values[String(name)] else {
-                    throw InputError(file: origin, line: number, column: column,
-                                     "unknown placeholder @\(name)@ in template \(self.name)",
-                                     hint: "this template can use: \(values.keys.sorted().map { "@\($0)@" }.joined(separator: ", "))")
-                }
-                out += value
-                column += name.count + 2
-                rest = rest[rest.index(after: close)...]
-            } else {
-                out += "@"
-                column += 1
-                rest = rest[after...]
-            }
-        }
-        out += rest
-        return out
-    }
-
-    private enum Token { case placeholder(String, Int) }
-
-    private func tokens() -> [Token] {
-        var found: [Token] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var rest = line[...]
-            while let at = rest.firstIndex(of: "@") {
-                let after = rest.index(after: at)
-                if let close = rest[after...].firstIndex(of: "@"), Template.isName(rest[after..<close]) {
-                    found.append(.placeholder(String(rest[after..<close]), number + 1))
-                    rest = rest[rest.index(after: close)...]
-                } else {
-                    rest = rest[after...]
-                }
-            }
-        }
-        return found
-    }
-
     static func isName(_ text: Substring) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-    }
-
-    static func wholePlaceholder(_ line: String) -> String? {
-        guard line.count > 2, line.hasPrefix("@"), line.hasSuffix("@") else { return nil }
-        let inner = line.dropFirst().dropLast()
-        return isName(inner) ? String(inner) : nil
     }
 }
 
