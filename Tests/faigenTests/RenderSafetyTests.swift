@@ -40,6 +40,14 @@ func isWriterTemporary(_ path: String) -> Bool {
         }
         let generated = try SiteSpec(yaml: defaultSiteSpec, file: defaultSiteSpecName).generatedFiles()
         #expect(after.count > before.count)
+        // The combined space has no lint error, and no finding at all about a generated file.
+        let lint = try faigen("lint", config.path)
+        #expect(lint.status == 0, "\(lint.stdout)")
+        let generatedPaths = Set(generated.map(\.path))
+        for line in lint.stdout.split(separator: "\n") {
+            let path = String(line.prefix { $0 != ":" })
+            #expect(!generatedPaths.contains(path), "\(line)")
+        }
         for file in generated {
             #expect(FileManager.default.contents(atPath: config.appendingPathComponent(file.path).path).map { [UInt8]($0) } == file.contents)
         }
