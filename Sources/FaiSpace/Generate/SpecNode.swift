@@ -119,7 +119,7 @@ public struct SpecNode {
         guard let scalar = node.scalar else { throw error("\(what) must be a single value (a string)") }
         let text = scalar.string
         guard !isNull, !text.isEmpty else { throw error("\(what) is empty", hint: "give it a value") }
-        guard !text.contains("\n") else { throw error("\(what) must be one line") }
+        guard !text.utf8.contains(0x0A) else { throw error("\(what) must be one line") }
         return text
     }
 }

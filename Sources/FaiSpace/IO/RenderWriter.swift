@@ -237,7 +237,7 @@ public enum RenderWriter {
         let entries = byPath.values.sorted { $0.path < $1.path }
         for entry in entries {
             try validateRelativePath(entry.path)
-            if entry.path.contains("\n") {
+            if entry.path.utf8.contains(0x0A) {
                 throw InputError(file: entry.path.replacingNewlines(), "a path with a line break cannot be rendered",
                                  hint: "rename it")
             }
