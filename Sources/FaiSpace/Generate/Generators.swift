@@ -236,22 +236,24 @@ public struct Generators: Sendable {
         }
     }
 
-    /// The fcopy calls of each class: its spec files, and menu.lst for the grub-legacy class.
-    static func fcopyCalls(_ classes: [ClassSpec], grub: GrubLegacy?) throws(InputError) -> [(className: String, calls: [FcopyCall])] {
+    /// The fcopy calls of each class: its spec files, menu.lst for the grub-legacy class, and
+    /// the nfsroot package list for the FAI server (class FAISERVER) when the spec has one.
+    static func fcopyCalls(_ classes: [ClassSpec], grub: GrubLegacy?, nfsroot: Bool) throws(InputError) -> [(className: String, calls: [FcopyCall])] {
         var uniform: [String: [String]?] = [:]
         for (path, entries) in filesByPath(classes) { uniform[path] = try uniformModes(entries.map(\.file)) }
         var result: [(className: String, calls: [FcopyCall])] = []
         for spec in classes {
             result.append((spec.name, spec.files.map { FcopyCall(path: $0.path, modes: uniform[$0.path] ?? nil) }))
         }
-        if let grub {
-            let menu = FcopyCall(path: "/boot/grub/menu.lst", modes: ["root", "root", "0644"])
-            if let index = result.firstIndex(where: { $0.className == grub.className }) {
-                result[index].calls.insert(menu, at: 0)
+        func add(_ call: FcopyCall, to className: String) {
+            if let index = result.firstIndex(where: { $0.className == className }) {
+                result[index].calls.insert(call, at: 0)
             } else {
-                result.append((grub.className, [menu]))
+                result.append((className, [call]))
             }
         }
+        if let grub { add(FcopyCall(path: "/boot/grub/menu.lst", modes: ["root", "root", "0644"]), to: grub.className) }
+        if nfsroot { add(FcopyCall(path: "/etc/fai/NFSROOT", modes: ["root", "root", "0644"]), to: "FAISERVER") }
         return result.filter { !$0.calls.isEmpty }
     }
 

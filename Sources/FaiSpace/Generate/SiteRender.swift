@@ -31,7 +31,7 @@ extension SiteSpec {
         for spec in classes { files += try generators.classFiles(spec) }
         files += try generators.fileHelpers(classes)
         // The files each class's customization script has fcopy install.
-        for (className, calls) in try Generators.fcopyCalls(classes, grub: grubLegacy) {
+        for (className, calls) in try Generators.fcopyCalls(classes, grub: grubLegacy, nfsroot: nfsroot != nil) {
             files.append(try generators.fcopyScript(className: className, calls: calls))
         }
         for host in hosts {
