@@ -30,6 +30,50 @@ import Glibc
         #expect(again.written.isEmpty)
     }
 
+    /// What a render killed after writing its pending manifest leaves: the pending record,
+    /// and (when it got that far) some of its files renamed into place.
+    func simulateKilledRender(_ out: URL, _ generated: [GeneratedFile], renamed: [GeneratedFile]) throws {
+        let plan = try RenderWriter.plan(outputDirectory: out.path, base: nil, generated: generated, force: false)
+        if let settled = plan.settled {
+            try Data(settled.contents).write(to: out.appendingPathComponent(Manifest.path))
+        }
+        try Data(plan.manifest.contents).write(to: out.appendingPathComponent(Manifest.pendingPath))
+        for file in renamed { try makeFile(out, file.path, String(decoding: file.contents, as: UTF8.self), mode: file.mode) }
+    }
+
+    @Test func filesOfAKilledRenderAreNotTakenForHandEdits() throws {
+        let out = try scratchDirectory()
+        var hookB = Self.hook, detectB = Self.detect
+        hookB.contents = Array("#!/bin/sh\n: hook B\n".utf8)
+        detectB.contents = Array("#!/bin/sh\necho B\n".utf8)
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook, Self.detect], force: false)
+        #expect(text(out, Manifest.pendingPath) == nil, "a finished render leaves no pending manifest")
+
+        // Killed rendering B after one rename, then killed rendering A again before any.
+        try simulateKilledRender(out, [hookB, detectB], renamed: [hookB])
+        try simulateKilledRender(out, [Self.hook, Self.detect], renamed: [])
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [hookB, detectB], force: false)
+        #expect(report.keptEdited.isEmpty)
+        #expect(report.unchanged == [hookB.path])
+        #expect(report.written == [detectB.path])
+        #expect(text(out, detectB.path) == "#!/bin/sh\necho B\n")
+        #expect(text(out, Manifest.pendingPath) == nil)
+
+        // A hand edit after all that is still one.
+        try makeFile(out, hookB.path, "#!/bin/sh\n: mine\n", mode: 0o755)
+        let edited = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook, Self.detect], force: false)
+        #expect(edited.keptEdited == [hookB.path])
+    }
+
+    @Test func aFileOnlyAKilledRenderWroteIsRemovedWhenNoLongerRendered() throws {
+        let out = try scratchDirectory()
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        try simulateKilledRender(out, [Self.hook, Self.detect], renamed: [Self.detect])
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        #expect(report.removed == [Self.detect.path])
+        #expect(text(out, Self.detect.path) == nil)
+    }
+
     @Test func filesFaigenDidNotWriteAreKept() throws {
         let out = try scratchDirectory()
         try makeFile(out, "class/50-host-classes", "#!/bin/sh\necho MINE\n", mode: 0o755)

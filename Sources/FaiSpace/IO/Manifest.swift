@@ -39,6 +39,8 @@ public struct Manifest: Sendable, Hashable {
 
     /// Where the manifest lives inside an output directory.
     public static let path = ".faigen/manifest"
+    /// What a render about to change files will record; present only while it runs, or after it was killed.
+    public static let pendingPath = ".faigen/manifest.pending"
 
     /// Entries by path.
     public var entries: [String: Entry]

@@ -41,6 +41,9 @@ public struct RenderPlan: Sendable, Hashable {
     var newDirectories: [Directory] = []
     var removals: [String] = []
     var manifest = Manifest()
+    /// Set when an earlier render was killed after its pending manifest was written: the
+    /// faigen files as they are on disk now, recorded before this render writes anything.
+    var settled: Manifest?
 }
 
 /// Applies a render to an output directory, following DESIGN.md's Safety rules:
@@ -54,7 +57,10 @@ public struct RenderPlan: Sendable, Hashable {
 /// - each file goes to a temporary name in its directory, is fsync'd and renamed into place,
 ///   and the manifest is written last, so a crash leaves every file old or new. A file
 ///   already equal to what is rendered counts as unchanged, so a render after a crash
-///   picks up where it stopped.
+///   picks up where it stopped. Before its first rename a render writes what it is about
+///   to record to `.faigen/manifest.pending`; a file that matches either record is faigen's,
+///   so a file renamed into place by a render killed before its manifest is not taken for
+///   a hand edit.
 ///
 /// Existing directories are never removed or re-moded, except that directories emptied
 /// by removing stale files are removed.
@@ -69,6 +75,12 @@ public enum RenderWriter {
         }
         let manifestFile = outputDirectory.joiningPath(Manifest.path)
         let old = try readManifest(manifestFile, outputDirectory: outputDirectory)
+        let interrupted = try readManifest(outputDirectory.joiningPath(Manifest.pendingPath), outputDirectory: outputDirectory)
+        /// The record faigen last wrote for `path` that the file on disk still matches, if any.
+        func faigenRecord(_ path: String, matching current: Manifest.Entry) -> Manifest.Entry? {
+            [old.entries[path], interrupted.entries[path]].compactMap { $0 }.first { $0 == current }
+        }
+        var settled = Manifest()
         var renderedPaths: Set<String> = []
 
         for entry in rendered {
@@ -98,11 +110,13 @@ public enum RenderWriter {
             case .record(let current) where current == record:
                 plan.report.unchanged.append(entry.path)
                 plan.manifest.entries[entry.path] = record
-            case .record(let current) where old.entries[entry.path] == current:
+                settled.entries[entry.path] = record
+            case .record(let current) where faigenRecord(entry.path, matching: current) != nil:
                 plan.writes.append(entry)
                 plan.report.written.append(entry.path)
                 plan.manifest.entries[entry.path] = record
-            case .record where old.entries[entry.path] != nil:
+                settled.entries[entry.path] = current
+            case .record where old.entries[entry.path] ?? interrupted.entries[entry.path] != nil:
                 if force {
                     plan.writes.append(entry)
                     plan.report.written.append(entry.path)
@@ -111,8 +125,9 @@ public enum RenderWriter {
                 } else {
                     plan.report.keptEdited.append(entry.path)
                     // Keep the old record: the file stays faigen's, and stays reported as edited.
-                    plan.manifest.entries[entry.path] = old.entries[entry.path]
+                    plan.manifest.entries[entry.path] = old.entries[entry.path] ?? interrupted.entries[entry.path]
                 }
+                settled.entries[entry.path] = old.entries[entry.path] ?? interrupted.entries[entry.path]
             case .record, .directory:
                 plan.conflicts.append(InputError(
                     file: full,
@@ -122,19 +137,22 @@ public enum RenderWriter {
             }
         }
 
-        for (path, record) in old.entries.sorted(by: { $0.key < $1.key }) where !renderedPaths.contains(path) {
+        let earlier = Set(old.entries.keys).union(interrupted.entries.keys)
+        for path in earlier.sorted() where !renderedPaths.contains(path) {
             let full = outputDirectory.joiningPath(path)
             guard try blockingAncestor(of: path, in: outputDirectory) == nil else { continue }
             switch try currentRecord(full, path: path) {
             case .absent:
                 continue
-            case .record(let current) where current == record:
+            case .record(let current) where faigenRecord(path, matching: current) != nil:
                 plan.removals.append(path)
                 plan.report.removed.append(path)
+                settled.entries[path] = current
             case .record where force:
                 plan.removals.append(path)
                 plan.report.removed.append(path)
                 plan.report.overwrittenEdited.append(path)
+                settled.entries[path] = old.entries[path] ?? interrupted.entries[path]
             case .record, .directory:
                 // Edited by hand after faigen wrote it: it is the user's now, so it leaves the manifest.
                 plan.report.keptEdited.append(path)
@@ -142,6 +160,7 @@ public enum RenderWriter {
         }
         plan.report.keptEdited.sort()
         plan.report.overwrittenEdited.sort()
+        if !interrupted.entries.isEmpty { plan.settled = settled }
         return plan
     }
 
@@ -177,6 +196,16 @@ public enum RenderWriter {
         for directory in directories.sorted() {
             try FileSystem.removeLeftoverTemporaries(in: outputDirectory.joiningPath(directory))
         }
+        // The records this render is about to make, before any of its files is in place. After
+        // an interrupted render, first the files as they are now, so each file on disk keeps
+        // matching one of the two records however often renders are killed.
+        let manifestFile = outputDirectory.joiningPath(Manifest.path)
+        let pendingFile = outputDirectory.joiningPath(Manifest.pendingPath)
+        try FileSystem.makeDirectories(manifestFile.parentPath)
+        if let settled = plan.settled {
+            try FileSystem.writeFileAtomically(manifestFile, contents: settled.contents, mode: 0o644)
+        }
+        try FileSystem.writeFileAtomically(pendingFile, contents: plan.manifest.contents, mode: 0o644)
         var pending: [(temporary: String, path: String)] = []
         pending.reserveCapacity(plan.writes.count)
         do throws(InputError) {
@@ -214,9 +243,8 @@ public enum RenderWriter {
         }
         // The renames and removals reach the disk before the manifest that records them.
         try FileSystem.syncFileSystem(of: outputDirectory)
-        let manifestFile = outputDirectory.joiningPath(Manifest.path)
-        try FileSystem.makeDirectories(manifestFile.parentPath)
         try FileSystem.writeFileAtomically(manifestFile, contents: plan.manifest.contents, mode: 0o644)
+        try FileSystem.remove(pendingFile, sync: false)
     }
 
     /// Base entries with generated files laid over them, validated, sorted by path.
