@@ -12,8 +12,9 @@ render: deps
 	$(SWIFT) build -c release --product faigen
 	.build/release/faigen render $(OUT)
 
-## Run the whole test suite (installs what the tests need first).
-test: deps test-deps
+## Run the whole test suite (installs what the tests need first): the static release
+## binary's check in a toolchain-free chroot, then every Swift test.
+test: deps test-deps release
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

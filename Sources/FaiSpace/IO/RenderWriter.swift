@@ -1,18 +1,7 @@
 // RenderWriter: writes a render (base config space + generated files) into OUTDIR safely.
 
-/// A file a render produces.
-public struct GeneratedFile: Sendable, Hashable {
-    /// Path relative to the config space root (`class/60-detect-XenServer`).
-    public var path: String
-    public var contents: [UInt8]
-    public var mode: UInt32
-
-    public init(path: String, contents: [UInt8], mode: UInt32 = 0o644) {
-        self.path = path
-        self.contents = contents
-        self.mode = mode
-    }
-}
+/// A file a render produces: a config-space file like any other (path, bytes, mode).
+public typealias GeneratedFile = ConfigFile
 
 /// What a render did (or would do), each list sorted by path.
 public struct RenderReport: Sendable, Hashable {
@@ -260,7 +249,7 @@ public enum RenderWriter {
                 throw InputError(file: file.path, "has mode \(String(file.mode, radix: 8)), not a permission mode",
                                  hint: "use permission bits like 0o644 or 0o755")
             }
-            byPath[file.path] = .file(ConfigFile(path: file.path, contents: file.contents, mode: file.mode))
+            byPath[file.path] = .file(file)
         }
         let entries = byPath.values.sorted { $0.path < $1.path }
         for entry in entries {
