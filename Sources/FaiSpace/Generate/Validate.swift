@@ -141,6 +141,14 @@ enum Validate {
     }
 
     static func mac(_ value: String) throws(InputError) {
+        // Every host has one: an ASCII value is checked on its bytes.
+        if value.utf8.allSatisfy({ $0 < 0x80 }) {
+            let parts = value.utf8.split(separator: 0x3A, omittingEmptySubsequences: false)
+            guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(isHexDigit) }) else {
+                throw fail("invalid MAC address \(quote(value))", "write six hex pairs separated by colons, such as 52:54:00:12:34:56")
+            }
+            return
+        }
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) else {
             throw fail("invalid MAC address \(quote(value))", "write six hex pairs separated by colons, such as 52:54:00:12:34:56")
@@ -148,6 +156,16 @@ enum Validate {
     }
 
     static func ipAddress(_ value: String) throws(InputError) {
+        // Every host has one: an ASCII IPv4 address is checked on its bytes.
+        if value.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x3A }) {
+            let parts = value.utf8.split(separator: 0x2E, omittingEmptySubsequences: false)
+            guard parts.count == 4, parts.allSatisfy({
+                !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(isDigit) && $0.reduce(0, { $0 * 10 + Int($1 - 48) }) <= 255
+            }) else {
+                throw fail("invalid IP address \(quote(value))", "write an IPv4 address such as 10.1.1.10 or an IPv6 address")
+            }
+            return
+        }
         if value.contains(":") {
             let groups = value.split(separator: ":", omittingEmptySubsequences: false)
             let compressions = value.components(separatedBy: "::").count - 1
@@ -168,6 +186,7 @@ enum Validate {
     }
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+    static func isHexDigit(_ byte: UInt8) -> Bool { isDigit(byte) || (byte >= 65 && byte <= 70) || (byte >= 97 && byte <= 102) }
     static func isLetter(_ byte: UInt8) -> Bool { (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) }
     static func isAlphanumeric(_ byte: UInt8) -> Bool { isDigit(byte) || isLetter(byte) }
 }

@@ -51,12 +51,20 @@ public struct Manifest: Sendable, Hashable {
 
     /// The manifest file's bytes.
     public var contents: [UInt8] {
-        var text = "# faigen manifest: the files faigen wrote here; MODE SHA256 PATH, one a line, sorted by path.\n"
-        text += "# Do not edit: faigen uses it to leave hand-edited files alone and to remove stale ones.\n"
+        var bytes: [UInt8] = []
+        // One line per rendered file: appended as bytes, without string interpolation.
+        bytes.reserveCapacity(200 + entries.count * 120)
+        bytes += "# faigen manifest: the files faigen wrote here; MODE SHA256 PATH, one a line, sorted by path.\n".utf8
+        bytes += "# Do not edit: faigen uses it to leave hand-edited files alone and to remove stale ones.\n".utf8
         for entry in entries.values.sorted(by: { $0.path < $1.path }) {
-            text += "\(entry.typedMode) \(entry.sha256) \(entry.path)\n"
+            bytes += entry.typedMode.utf8
+            bytes.append(0x20)
+            bytes += entry.sha256.utf8
+            bytes.append(0x20)
+            bytes += entry.path.utf8
+            bytes.append(0x0A)
         }
-        return Array(text.utf8)
+        return bytes
     }
 
     /// Parses a manifest; `file` names it in errors.

@@ -71,16 +71,34 @@ public enum RenderWriter {
         }
         var settled = Manifest()
         var renderedPaths: Set<String> = []
+        var ancestors = AncestorCheck(outputDirectory: outputDirectory)
 
-        for entry in rendered {
+        // What stands at each rendered path, and the record of what the render puts there:
+        // reading and hashing each file is independent of every other, so it runs on every
+        // core; the decisions below take the results in path order, so errors come in the
+        // same order as when each path was looked at in turn.
+        let blocking = rendered.map { entry in Result { () throws(InputError) in try ancestors.blocking(entry.path) } }
+        let probes = Parallel.map(rendered.count) { index in
+            Result { () throws(InputError) -> Probe? in
+                guard case .success(nil) = blocking[index] else { return nil }
+                let entry = rendered[index]
+                let full = outputDirectory.joiningPath(entry.path)
+                if case .directory = entry { return .directory(try FileSystem.status(full)?.kind) }
+                return .file(Manifest.Entry(entry), try currentRecord(full, path: entry.path))
+            }
+        }
+
+        for (index, entry) in rendered.enumerated() {
             let full = outputDirectory.joiningPath(entry.path)
             renderedPaths.insert(entry.path)
-            if let conflict = try blockingAncestor(of: entry.path, in: outputDirectory) {
+            if let conflict = try blocking[index].get() {
                 plan.conflicts.append(conflict)
                 continue
             }
+            let probe = try probes[index].get()
             if case .directory(let directory) = entry {
-                switch try FileSystem.status(full)?.kind {
+                guard case .directory(let kind)? = probe else { continue }
+                switch kind {
                 case nil: plan.newDirectories.append(directory)
                 case .directory?: break
                 default:
@@ -89,8 +107,7 @@ public enum RenderWriter {
                 }
                 continue
             }
-            let record = Manifest.Entry(entry)
-            let onDisk = try currentRecord(full, path: entry.path)
+            guard case .file(let record, let onDisk)? = probe else { continue }
             switch onDisk {
             case .absent:
                 plan.writes.append(entry)
@@ -129,7 +146,7 @@ public enum RenderWriter {
         let earlier = Set(old.entries.keys).union(interrupted.entries.keys)
         for path in earlier.sorted() where !renderedPaths.contains(path) {
             let full = outputDirectory.joiningPath(path)
-            guard try blockingAncestor(of: path, in: outputDirectory) == nil else { continue }
+            guard try ancestors.blocking(path) == nil else { continue }
             switch try currentRecord(full, path: path) {
             case .absent:
                 continue
@@ -194,29 +211,62 @@ public enum RenderWriter {
         if let settled = plan.settled {
             try FileSystem.writeFileAtomically(manifestFile, contents: settled.contents, mode: 0o644)
         }
-        try FileSystem.writeFileAtomically(pendingFile, contents: plan.manifest.contents, mode: 0o644)
+        let manifestContents = plan.manifest.contents
+        try FileSystem.writeFileAtomically(pendingFile, contents: manifestContents, mode: 0o644)
+        var madeDirectories: Set<String> = []
+        for entry in plan.writes where madeDirectories.insert(entry.path.parentPath).inserted {
+            try FileSystem.makeDirectories(outputDirectory.joiningPath(entry.path.parentPath))
+        }
+        // Each temporary is its own file: they are written on every core, each core mostly
+        // in its own directories (the writes are in path order).
+        let files: [(full: String, file: ConfigFile)] = plan.writes.compactMap { entry in
+            guard case .file(let file) = entry else { return nil }
+            return (outputDirectory.joiningPath(file.path), file)
+        }
+        let temporaries = Parallel.map(files.count) { index in
+            Result { () throws(InputError) in
+                try FileSystem.writeTemporary(for: files[index].full, contents: files[index].file.contents,
+                                              mode: files[index].file.mode, sync: false)
+            }
+        }
         var pending: [(temporary: String, path: String)] = []
-        pending.reserveCapacity(plan.writes.count)
+        pending.reserveCapacity(files.count)
+        var failure: InputError?
+        for (index, result) in temporaries.enumerated() {
+            switch result {
+            case .success(let temporary): pending.append((temporary, files[index].full))
+            case .failure(let error): failure = failure ?? error
+            }
+        }
         do throws(InputError) {
+            if let failure { throw failure }
             for entry in plan.writes {
-                let full = outputDirectory.joiningPath(entry.path)
-                try FileSystem.makeDirectories(full.parentPath)
-                switch entry {
-                case .file(let file):
-                    pending.append((try FileSystem.writeTemporary(for: full, contents: file.contents, mode: file.mode, sync: false), full))
-                case .symlink(let link): try FileSystem.makeSymlinkAtomically(full, target: link.target)
-                case .directory: break
+                if case .symlink(let link) = entry {
+                    try FileSystem.makeSymlinkAtomically(outputDirectory.joiningPath(link.path), target: link.target)
                 }
             }
             try FileSystem.syncFileSystem(of: outputDirectory)
-            while let next = pending.first {
-                try FileSystem.moveIntoPlace(next.temporary, next.path)
-                pending.removeFirst()
-            }
         } catch {
             for leftover in pending { FileSystem.removeTemporary(leftover.temporary) }
             throw error
         }
+        // The renames, on every core too. A chunk whose rename fails removes the temporaries
+        // it has not renamed yet (those paths keep their old files); the first failure in
+        // path order is reported.
+        let chunk = 64
+        let renamed = Parallel.map((pending.count + chunk - 1) / chunk, minimumChunk: 1) { part -> InputError? in
+            let range = (part * chunk)..<min(pending.count, (part + 1) * chunk)
+            for index in range {
+                do throws(InputError) {
+                    try FileSystem.moveIntoPlace(pending[index].temporary, pending[index].path)
+                } catch {
+                    for leftover in pending[(index + 1)..<range.upperBound] { FileSystem.removeTemporary(leftover.temporary) }
+                    return error
+                }
+            }
+            return nil
+        }
+        if let first = renamed.lazy.compactMap({ $0 }).first { throw first }
         let kept = Set(plan.newDirectories.map(\.path))
         for path in plan.removals {
             try FileSystem.remove(outputDirectory.joiningPath(path), sync: false)
@@ -232,7 +282,7 @@ public enum RenderWriter {
         }
         // The renames and removals reach the disk before the manifest that records them.
         try FileSystem.syncFileSystem(of: outputDirectory)
-        try FileSystem.writeFileAtomically(manifestFile, contents: plan.manifest.contents, mode: 0o644)
+        try FileSystem.writeFileAtomically(manifestFile, contents: manifestContents, mode: 0o644)
         try FileSystem.remove(pendingFile, sync: false)
     }
 
@@ -297,24 +347,45 @@ public enum RenderWriter {
         }
     }
 
-    /// A parent of `path` that exists but is not a real directory (a file, or a symlink that
-    /// would send the write elsewhere): a conflict.
-    private static func blockingAncestor(of path: String, in outputDirectory: String) throws(InputError) -> InputError? {
-        var ancestors: [String] = []
-        var parent = path.parentPath
-        while !parent.isEmpty {
-            ancestors.append(parent)
-            parent = parent.parentPath
-        }
-        for ancestor in ancestors.reversed() {
-            let full = outputDirectory.joiningPath(ancestor)
-            guard let status = try FileSystem.status(full) else { return nil }
-            if status.kind != .directory {
-                return InputError(file: full, "is not a directory, but the render writes \(path) below it",
-                                  hint: "move it away, then render again")
+    /// What a plan found at a rendered path that no ancestor blocks.
+    private enum Probe {
+        /// A rendered directory, and the kind of what stands at its path (nil: nothing).
+        case directory(FileKind?)
+        /// A rendered file or symlink: its record, and what is on disk.
+        case file(Manifest.Entry, OnDisk)
+    }
+
+    /// Finds a parent of a path that exists but is not a real directory (a file, or a symlink
+    /// that would send the write elsewhere): a conflict. Each parent is examined once per
+    /// plan, since thousands of rendered files share a few directories.
+    private struct AncestorCheck {
+        let outputDirectory: String
+        var statuses: [String: FileStatus?] = [:]
+
+        mutating func blocking(_ path: String) throws(InputError) -> InputError? {
+            var ancestors: [String] = []
+            var parent = path.parentPath
+            while !parent.isEmpty {
+                ancestors.append(parent)
+                parent = parent.parentPath
             }
+            for ancestor in ancestors.reversed() {
+                let full = outputDirectory.joiningPath(ancestor)
+                let status: FileStatus?
+                if let known = statuses[ancestor] {
+                    status = known
+                } else {
+                    status = try FileSystem.status(full)
+                    statuses[ancestor] = .some(status)
+                }
+                guard let status else { return nil }
+                if status.kind != .directory {
+                    return InputError(file: full, "is not a directory, but the render writes \(path) below it",
+                                      hint: "move it away, then render again")
+                }
+            }
+            return nil
         }
-        return nil
     }
 
     private static func readManifest(_ file: String, outputDirectory: String) throws(InputError) -> Manifest {

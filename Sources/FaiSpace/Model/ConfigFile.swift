@@ -62,15 +62,27 @@ public enum TreeEntry: Sendable, Hashable {
 extension String {
     /// The part after the last `/` (the whole string when there is none).
     var lastPathComponent: String {
-        guard let slash = lastIndex(of: "/") else { return self }
+        guard let slash = lastSlash else { return self }
         return String(self[index(after: slash)...])
     }
 
     /// The part before the last `/` (empty when there is none, `/` for `/name`).
     var parentPath: String {
-        guard let slash = lastIndex(of: "/") else { return "" }
+        guard let slash = lastSlash else { return "" }
         if slash == startIndex { return "/" }
         return String(self[..<slash])
+    }
+
+    /// The last `/` that stands as a character of its own. Found in the UTF-8 bytes, since
+    /// rendering asks for the parents of every path; a `/` with a non-ASCII byte beside it
+    /// might join a combining mark into one character, so that case asks Character search.
+    private var lastSlash: Index? {
+        let bytes = utf8
+        guard let slash = bytes.lastIndex(of: 0x2F) else { return nil }
+        let next = bytes.index(after: slash)
+        let standsAlone = (slash == bytes.startIndex || bytes[bytes.index(before: slash)] < 0x80)
+            && (next == bytes.endIndex || bytes[next] < 0x80)
+        return standsAlone ? slash : lastIndex(of: "/")
     }
 
     /// The path split at `/`.
