@@ -183,6 +183,31 @@ import Glibc
         #expect(paths == [".faigen", ".faigen/manifest", "class", "class/60-detect-XenServer", "hooks", "hooks/defclass.DEFAULT.sh"])
     }
 
+    /// Enough files for the plan and the writes to be shared between cores, given out of order.
+    @Test func manyFilesInManyDirectoriesAreWrittenAndRecognised() throws {
+        let out = try scratchDirectory()
+        var files = (0..<600).map { index in
+            GeneratedFile(path: "files/etc/d\(index % 40)/f\(index)/CLASS\(index % 3)",
+                          contents: Array("content \(index)\n".utf8), mode: index % 7 == 0 ? 0o755 : 0o640)
+        }
+        files.reverse()
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: files, force: false)
+        #expect(report.written == files.map(\.path).sorted())
+        let tree = snapshot(out.path, excluding: [".faigen"])
+        for file in files { #expect(tree[file.path] == .file(mode: file.mode, contents: file.contents), "\(file.path)") }
+        let manifest = try #require(text(out, ".faigen/manifest"))
+        #expect(manifest.split(separator: "\n").filter { !$0.hasPrefix("#") }
+            == files.sorted { $0.path < $1.path }.map { "\(String(0o100000 | $0.mode, radix: 8)) \(sha256Hex($0.contents)) \($0.path)" })
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(Manifest.pendingPath).path))
+
+        var changed = files
+        for index in stride(from: 0, to: changed.count, by: 50) { changed[index].contents += Array("more\n".utf8) }
+        let again = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: changed, force: false)
+        #expect(again.written == stride(from: 0, to: changed.count, by: 50).map { changed[$0].path }.sorted())
+        #expect(again.unchanged.count == files.count - again.written.count)
+        #expect(!snapshot(out.path).keys.contains { $0.contains(".faigen-") })
+    }
+
     @Test func baseAndGeneratedTogether() throws {
         let root = try scratchDirectory()
         let baseDir = root.appendingPathComponent("base")

@@ -34,8 +34,12 @@ extension SiteSpec {
         for (className, calls) in try Generators.fcopyCalls(classes, grub: grubLegacy, nfsroot: nfsroot != nil) {
             files.append(try generators.fcopyScript(className: className, calls: calls))
         }
-        for host in hosts {
-            if let file = try generators.hostClassFile(host) { files.append(file) }
+        // One file per host, each independent of the others: made on every core, taken in order.
+        let hostFiles = Parallel.map(hosts.count) { index in
+            Result { () throws(InputError) in try generators.hostClassFile(hosts[index]) }
+        }
+        for file in hostFiles {
+            if let file = try file.get() { files.append(file) }
         }
         var seen: Set<String> = []
         for file in files where !seen.insert(file.path).inserted {

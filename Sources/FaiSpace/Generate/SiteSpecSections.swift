@@ -231,34 +231,69 @@ extension HostSpec {
         var ips: [String: SourceLocation] = [:]
         let items = try node.list("hosts")
         hosts.reserveCapacity(items.count)
-        for item in items {
-            let entry = try item.mapping("a host", known: Self.keys)
-            let nameNode = try entry.required("name")
-            let name = try nameNode.string("name")
-            try nameNode.checked { () throws(InputError) in try Validate.hostName(name) }
+        // Each host is read on its own, on every core (a site has thousands); the uniqueness
+        // checks then go through them in order, taking each field's result where a host read
+        // in turn would, so the first error is the same.
+        let fields = Parallel.map(items.count) { index in HostFields.read(items[index]) }
+        for fields in fields {
+            let (nameNode, name) = try fields.name.get()
             if let first = names[name.lowercased()] {
                 throw nameNode.error("duplicate host '\(name)' (first at \(first))", hint: "give each host once")
             }
             names[name.lowercased()] = nameNode.location
             var host = HostSpec(name: name)
-            if let macNode = entry["mac"] {
-                let mac = try macNode.string("mac").lowercased()
-                try macNode.checked { () throws(InputError) in try Validate.mac(mac) }
+            if let (macNode, mac) = try fields.mac.get() {
                 if let first = macs[mac] { throw macNode.error("duplicate MAC address \(mac) (first at \(first))", hint: "give each host its own MAC") }
                 macs[mac] = macNode.location
                 host.mac = mac
             }
-            if let ipNode = entry["ip"] {
-                let ip = try ipNode.string("ip")
-                try ipNode.checked { () throws(InputError) in try Validate.ipAddress(ip) }
+            if let (ipNode, ip) = try fields.ip.get() {
                 if let first = ips[ip] { throw ipNode.error("duplicate IP address \(ip) (first at \(first))", hint: "give each host its own address") }
                 ips[ip] = ipNode.location
                 host.ip = ip
             }
-            if let classes = entry["classes"] { host.classes = try classes.classNames("classes") }
+            host.classes = try fields.classes.get()
             hosts.append(host)
         }
         return hosts
+    }
+
+    /// One host's fields, each read and checked, or the error reading it gave.
+    private struct HostFields {
+        var name: Result<(SpecNode, String), InputError>
+        var mac: Result<(SpecNode, String)?, InputError>
+        var ip: Result<(SpecNode, String)?, InputError>
+        var classes: Result<[String], InputError>
+
+        static func read(_ item: SpecNode) -> HostFields {
+            let entry: SpecMapping
+            do throws(InputError) {
+                entry = try item.mapping("a host", known: HostSpec.keys)
+            } catch {
+                // Nothing after the mapping is read: the first field reports its error.
+                return HostFields(name: .failure(error), mac: .failure(error), ip: .failure(error), classes: .failure(error))
+            }
+            return HostFields(
+                name: Result { () throws(InputError) in
+                    let nameNode = try entry.required("name")
+                    let name = try nameNode.string("name")
+                    try nameNode.checked { () throws(InputError) in try Validate.hostName(name) }
+                    return (nameNode, name)
+                },
+                mac: Result { () throws(InputError) in
+                    guard let macNode = entry["mac"] else { return nil }
+                    let mac = try macNode.string("mac").lowercased()
+                    try macNode.checked { () throws(InputError) in try Validate.mac(mac) }
+                    return (macNode, mac)
+                },
+                ip: Result { () throws(InputError) in
+                    guard let ipNode = entry["ip"] else { return nil }
+                    let ip = try ipNode.string("ip")
+                    try ipNode.checked { () throws(InputError) in try Validate.ipAddress(ip) }
+                    return (ipNode, ip)
+                },
+                classes: Result { () throws(InputError) in try entry["classes"]?.classNames("classes") ?? [] })
+        }
     }
 }
 

@@ -31,7 +31,7 @@ public struct SpecNode {
     public static func parse(yaml: String, file: String) throws(InputError) -> SpecNode {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml, specResolver)
+            root = try compose(yaml)
         } catch let error as YamlError {
             throw yamlError(error, yaml: yaml, file: file)
         } catch {
@@ -41,6 +41,60 @@ public struct SpecNode {
             throw InputError(file: file, line: 1, column: 1, "the spec is empty", hint: "write at least `site:` and `version:`")
         }
         return SpecNode(root, file: file)
+    }
+
+    /// The document as `specResolver` composes it. Tags matter to the composer only where it
+    /// compares mapping keys for duplicates, and there the null and bool tags (a regular
+    /// expression match each per key) tell apart only keys of the same text, one plain and one
+    /// quoted or tagged. So the document is composed without resolving tags first; that
+    /// finds every duplicate `specResolver` finds unless a node is explicitly tagged bool or
+    /// null. Comparing resolves a key's tag in place, so a scalar used both as a key and (by
+    /// an alias) as a value would read differently as a bool afterwards. On any error, with
+    /// such a tag, with an alias, or when the tree is larger than its text, it is composed
+    /// again with `specResolver`, whose result stands.
+    static func compose(_ yaml: String) throws -> Node? {
+        // An empty document (nil) goes the second way too.
+        if let root = try? Yams.compose(yaml: yaml, Resolver.basic) {
+            var walk = TagWalk(budget: yaml.utf8.count + 1)
+            if walk.isPlain(root) { return root }
+        }
+        return try Yams.compose(yaml: yaml, specResolver)
+    }
+
+    /// Looks through a composed tree for what makes resolving tags matter.
+    private struct TagWalk {
+        /// Nodes left to look at: without aliases a tree has fewer nodes than its text has bytes.
+        var budget: Int
+        /// Where each scalar starts: an alias repeats the node it names, with its mark.
+        var scalarMarks: Set<Int> = []
+
+        /// Whether no node is explicitly tagged bool or null and no scalar appears twice.
+        mutating func isPlain(_ node: Node) -> Bool {
+            budget -= 1
+            guard budget >= 0 else { return false }
+            // The tags as written: `Node.tag` would resolve them, and a plain scalar resolved
+            // as a string no longer reads as a bool.
+            switch node {
+            case .scalar(let scalar):
+                guard let mark = scalar.mark, scalarMarks.insert(mark.line << 32 | mark.column).inserted else { return false }
+                return !Self.isBoolOrNull(scalar.tag)
+            case .alias:
+                return false
+            case .sequence(let sequence):
+                guard !Self.isBoolOrNull(sequence.tag) else { return false }
+                for item in sequence where !isPlain(item) { return false }
+                return true
+            case .mapping(let mapping):
+                guard !Self.isBoolOrNull(mapping.tag) else { return false }
+                for (key, value) in mapping where !isPlain(key) || !isPlain(value) { return false }
+                return true
+            }
+        }
+
+        static func isBoolOrNull(_ tag: Tag) -> Bool {
+            let name = tag.description
+            return name == Tag.Name.bool.rawValue || name == Tag.Name.null.rawValue
+        }
     }
 
     private static func yamlError(_ error: YamlError, yaml: String, file: String) -> InputError {

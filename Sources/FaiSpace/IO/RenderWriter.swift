@@ -289,8 +289,10 @@ public enum RenderWriter {
     /// Base entries with generated files laid over them, validated, sorted by path.
     static func renderedEntries(base: ConfigSpace?, generated: [GeneratedFile]) throws(InputError) -> [TreeEntry] {
         var byPath: [String: TreeEntry] = [:]
-        for entry in base?.entries ?? [] { byPath[entry.path] = entry }
+        let baseEntries = base?.entries ?? []
+        for entry in baseEntries { byPath[entry.path] = entry }
         var seen: Set<String> = []
+        seen.reserveCapacity(generated.count)
         for file in generated {
             guard seen.insert(file.path).inserted else {
                 throw InputError(file: file.path, "is generated twice", hint: "each generated path must be unique")
@@ -301,7 +303,10 @@ public enum RenderWriter {
             }
             byPath[file.path] = .file(file)
         }
-        let entries = byPath.values.sorted { $0.path < $1.path }
+        // Without a base, the generated files are the entries; a site's come sorted already.
+        let entries = baseEntries.isEmpty && generated.indices.dropFirst().allSatisfy({ generated[$0 - 1].path < generated[$0].path })
+            ? generated.map { TreeEntry.file(ConfigFile(path: $0.path, contents: $0.contents, mode: $0.mode)) }
+            : byPath.values.sorted { $0.path < $1.path }
         for entry in entries {
             try validateRelativePath(entry.path)
             if entry.path.utf8.contains(0x0A) {
