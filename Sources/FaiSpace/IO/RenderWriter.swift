@@ -305,7 +305,7 @@ public enum RenderWriter {
         }
         // Without a base, the generated files are the entries; a site's come sorted already.
         let entries = baseEntries.isEmpty && generated.indices.dropFirst().allSatisfy({ generated[$0 - 1].path < generated[$0].path })
-            ? generated.map { TreeEntry.file(ConfigFile(path: $0.path, contents: $0.contents, mode: $0.mode)) }
+            ? generated.map(TreeEntry.file)
             : byPath.values.sorted { $0.path < $1.path }
         for entry in entries {
             try validateRelativePath(entry.path)
