@@ -4,8 +4,9 @@ import Yams
 @testable import FaiSpace
 
 @Suite struct SpecComposeTests {
-    /// The outcome of composing `yaml`: the tree (as its serialization and every scalar's
-    /// bool reading, which depends on how tags were resolved) or the error.
+    /// The outcome of composing `yaml` as a spec reads it: the tree (its serialization, the
+    /// text of keys, and the bool reading of every value, which depends on how tags were
+    /// resolved; a key is read as text only) or the error.
     static func outcome(_ compose: () throws -> Node?) -> String {
         do {
             guard let root = try compose() else { return "empty" }
@@ -14,7 +15,7 @@ import Yams
                 switch node {
                 case .scalar: bools.append("\(node.bool.map(String.init) ?? "-")")
                 case .sequence(let sequence): sequence.forEach(walk)
-                case .mapping(let mapping): mapping.forEach { walk($0.key); walk($0.value) }
+                case .mapping(let mapping): mapping.forEach { bools.append("key \($0.key.scalar?.string ?? "-")"); walk($0.value) }
                 case .alias: bools.append("alias")
                 }
             }
@@ -46,6 +47,9 @@ import Yams
         "",
         "# only a comment\n",
         "site: lab\nversion: 1\nhosts:\n  - {name: a, classes: [A, true, 'yes', ~]}\n",
+        // `!` and `&` in scalars only: the tree is looked through and found plain.
+        "a:\n  postinst: |\n    #!/bin/sh\n    true && echo 'yes!'\n  true: 'a & b'\n  'true': x\n",
+        "a:\n  postinst: \"#!/bin/sh\"\n  on: 1\n  flag: on\n",
     ])
     func sameAsTheSpecResolver(yaml: String) {
         let fast = Self.outcome { try SpecNode.compose(yaml) }

@@ -43,7 +43,8 @@ public struct SpecNode {
         return SpecNode(root, file: file)
     }
 
-    /// The document as `specResolver` composes it. Tags matter to the composer only where it
+    /// The document as `specResolver` composes it, as far as a spec reads it (keys as text,
+    /// values as text, null or bool). Tags matter to the composer only where it
     /// compares mapping keys for duplicates, and there the null and bool tags (a regular
     /// expression match each per key) tell apart only keys of the same text, one plain and one
     /// quoted or tagged. So the document is composed without resolving tags first; that
@@ -55,6 +56,9 @@ public struct SpecNode {
     static func compose(_ yaml: String) throws -> Node? {
         // An empty document (nil) goes the second way too.
         if let root = try? Yams.compose(yaml: yaml, Resolver.basic) {
+            // Every tag starts with `!` and every anchor with `&`: text without either has
+            // neither, and the tree need not be looked through.
+            if !yaml.utf8.contains(where: { $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "&") }) { return root }
             var walk = TagWalk(budget: yaml.utf8.count + 1)
             if walk.isPlain(root) { return root }
         }
