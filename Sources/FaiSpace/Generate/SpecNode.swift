@@ -151,7 +151,7 @@ public struct SpecNode {
             throw error("\(what) must be a mapping of keys to values", hint: "known keys: \(known.joined(separator: ", "))")
         }
         var values: [String: SpecNode] = [:]
-        var keys: [String: SpecNode] = [:]
+        values.reserveCapacity(known.count)
         for (key, value) in mapping {
             let keyNode = SpecNode(key, file: file)
             guard let name = key.scalar?.string else { throw keyNode.error("\(what) has a key that is not a name") }
@@ -159,7 +159,6 @@ public struct SpecNode {
                 throw keyNode.error("unknown key '\(name)' in \(what)", hint: "known keys: \(known.joined(separator: ", "))")
             }
             values[name] = SpecNode(value, file: file)
-            keys[name] = keyNode
         }
         return SpecMapping(node: self, what: what, values: values)
     }
