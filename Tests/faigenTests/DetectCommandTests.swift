@@ -1,6 +1,9 @@
 // DetectCommandTests: `faigen detect` and `faigen facts save` end to end, on fixtures and on this machine.
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct DetectCommandTests {
     static let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/detect")
@@ -79,6 +82,35 @@ import Testing
         #expect(result.stdout == "")
         #expect(result.stderr.hasPrefix("faigen: error: \(rules.path)\(expected)"), "stderr: \(result.stderr)")
         #expect(Self.lines(result.stderr).count == 1)
+    }
+
+    @Test func rulesFileThroughASymlinkIsReadAndAFifoIsRefused() throws {
+        let directory = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            - id: lab
+              source: dmi:product_name
+              pattern: '^PowerEdge'
+              classes: [LAB]
+              reason: our lab
+              examples:
+                fire: ["PowerEdge R650\\n"]
+                quiet: ["ProLiant\\n", null]
+            """
+            .write(to: directory.appendingPathComponent("rules.yaml"), atomically: true, encoding: .utf8)
+        let link = directory.appendingPathComponent("link.yaml")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "rules.yaml")
+        let linked = try faigen("detect", "--root", Self.root("bare-metal-mentions-xen"), "--rules", link.path)
+        #expect(linked.status == 0, "\(linked.stderr)")
+        #expect(linked.stdout == "LAB\nPHYSICAL\n")
+        // A FIFO would block a reader that opened it: it is refused before it is opened.
+        let fifo = directory.appendingPathComponent("fifo.yaml").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        for path in [fifo, directory.path] {
+            let result = try faigen("detect", "--root", Self.root("kvm"), "--rules", path)
+            #expect(result.status == 2)
+            #expect(result.stderr == "faigen: error: \(path): not a regular file (give the path of a rules file (YAML, see docs/detect.md))\n")
+        }
     }
 
     @Test func plainArgumentsAndArgumentParserAgree() throws {

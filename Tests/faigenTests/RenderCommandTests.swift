@@ -112,6 +112,26 @@ private func writeSpec(_ directory: URL, _ text: String = "site: lab\nversion: 1
         #expect(!FileManager.default.fileExists(atPath: out), sourceLocation: sourceLocation)
     }
 
+    @Test func specNamedThroughASymlinkIsRead() throws {
+        let dir = try scratchDirectory()
+        try Data("site: linked\nversion: 3\n".utf8).write(to: dir.appendingPathComponent("site.yaml"))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("faigen.yaml").path,
+                                                   withDestinationPath: "site.yaml")
+        let result = try faigen("render", "--spec", "faigen.yaml", "out", directory: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("rendered site linked 3 into out: "))
+    }
+
+    @Test func specThatIsNotARegularFile() throws {
+        let dir = try scratchDirectory()
+        let fifo = dir.appendingPathComponent("fifo.yaml").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        try expectOneLineError(["--spec", fifo], "\(fifo): not a regular file", in: dir)
+        try expectOneLineError(["--spec", dir.path], "\(dir.path): not a regular file", in: dir)
+        let missing = dir.appendingPathComponent("missing.yaml").path
+        try expectOneLineError(["--spec", missing], "\(missing): no such file", in: dir)
+    }
+
     @Test func specThatIsNotYAML() throws {
         let dir = try scratchDirectory()
         let spec = try writeSpec(dir, "site: [lab\nversion: 1\n")

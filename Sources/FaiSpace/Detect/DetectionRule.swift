@@ -105,11 +105,6 @@ public struct DetectionRule: Sendable, Identifiable {
         }
         return end
     }
-
-    /// Whether a word is a valid FAI class name for detection output.
-    public static func isClassName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
-    }
 }
 
 extension String {

@@ -18,13 +18,7 @@ public struct DetectionRuleSet: Sendable {
 
     /// Reads a rules file. Every problem is one InputError naming the file, line and column.
     public static func load(path: String) throws -> DetectionRuleSet {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot read the rules file", hint: "check the path and its permissions")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: path, "the rules file is not UTF-8 text", hint: "save it as UTF-8")
-        }
-        return try parse(yaml: text, file: path)
+        try parse(yaml: FileSystem.readNamedTextFile(path, expected: "a rules file (YAML, see docs/detect.md)"), file: path)
     }
 
     /// Parses the YAML text of a rules file; `file` names it in errors.
@@ -187,7 +181,7 @@ public struct DetectionRuleSet: Sendable {
         default: throw InputError.at(node, file: file, "`\(name)` must be a class name or a list of them")
         }
         return try items.map { item in
-            guard let name = item.string, DetectionRule.isClassName(name) else {
+            guard let name = item.string, FAIFacts.isSafeClassName(name) else {
                 throw InputError.at(item, file: file, "`\(item.string ?? "?")` is not an FAI class name",
                                     hint: "use upper case letters, digits and _")
             }

@@ -70,15 +70,7 @@ public struct SiteSpec: Sendable, Hashable {
 
     /// Reads a spec file.
     public init(contentsOf path: String) throws(InputError) {
-        guard let status = try FileSystem.status(path) else {
-            throw InputError(file: path, "no such spec file", hint: "give the path of a site spec (YAML)")
-        }
-        guard status.kind == .regular || FileSystem.resolvedStatus(path)?.kind == .regular else {
-            throw InputError(file: path, "not a regular file", hint: "give the path of a site spec (YAML)")
-        }
-        let bytes = try FileSystem.readFile(path)
-        let text = try decodeText(bytes, path: path, expected: "a site spec (YAML)")
-        try self.init(yaml: text, file: path)
+        try self.init(yaml: FileSystem.readNamedTextFile(path, expected: "a site spec (YAML)"), file: path)
     }
 
     /// The spec faigen uses: `explicitPath` (--spec) if given, else `faigen.yaml` in

@@ -9,7 +9,7 @@ enum Validate {
     }
 
     static func className(_ name: String) throws(InputError) {
-        guard ShellWord.isClassName(name) else {
+        guard FAIFacts.isSafeClassName(name) else {
             throw fail("invalid class name \(quote(name))", "a class name is made of A-Z, 0-9 and _")
         }
     }

@@ -54,10 +54,11 @@ enum FileSystem {
         }
     }
 
-    /// The whole content of a regular file.
-    static func readFile(_ path: String) throws(InputError) -> [UInt8] {
+    /// The whole content of a regular file. Inside a config space a symlink is an entry of
+    /// its own and never followed; a file the user names on the command line may be a link.
+    static func readFile(_ path: String, followingSymlinks: Bool = false) throws(InputError) -> [UInt8] {
         // O_NONBLOCK: if a FIFO was swapped in after lstat, open must not hang.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else {
             throw InputError(file: path, "cannot read: \(errorText())", hint: "make the file readable for faigen")
         }
@@ -74,6 +75,19 @@ enum FileSystem {
             bytes += buffer[0..<count]
         }
         return bytes
+    }
+
+    /// The text of a file the user names (`--spec`, `--rules`): symlinks followed, anything
+    /// but a regular file refused before it is opened, UTF-8 required. `expected` says what
+    /// the file should be in errors ("a site spec (YAML)").
+    static func readNamedTextFile(_ path: String, expected: String) throws(InputError) -> String {
+        guard try status(path) != nil else {
+            throw InputError(file: path, "no such file", hint: "give the path of \(expected)")
+        }
+        guard resolvedStatus(path)?.kind == .regular else {
+            throw InputError(file: path, "not a regular file", hint: "give the path of \(expected)")
+        }
+        return try decodeText(readFile(path, followingSymlinks: true), path: path, expected: expected)
     }
 
     /// The names in a directory, sorted, without `.` and `..`.

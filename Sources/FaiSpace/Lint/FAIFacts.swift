@@ -51,6 +51,13 @@ public enum FAIFacts {
     /// Shells whose `-n` flag parses a script without running it.
     public static let syntaxCheckingShells: Set<String> = ["sh", "bash", "dash", "ksh", "mksh", "zsh", "posh"]
 
+    /// Whether `name` is a class name faigen writes or accepts from outside: A-Z, 0-9 and `_`
+    /// only, so it is safe as a bare shell word anywhere in a script (the defclass hook demands
+    /// the same of ADDCLASSES).
+    public static func isSafeClassName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+    }
+
     /// Whether a class name can be a hostname class: FAI adds `$HOSTNAME` as the only lower
     /// case class, and hostnames are letters, digits and hyphens.
     public static func isHostnameLike(_ name: String) -> Bool {
