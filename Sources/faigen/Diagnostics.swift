@@ -11,6 +11,12 @@ enum Diagnostics {
         print("faigen: error: \(text)", to: &stderr)
     }
 
+    /// What a command did, on standard error so standard output stays one value to use.
+    static func note(_ text: String) {
+        var stderr = StandardError()
+        print("faigen: \(text)", to: &stderr)
+    }
+
     static func warning(_ text: String) {
         var stderr = StandardError()
         print("faigen: warning: \(text)", to: &stderr)
