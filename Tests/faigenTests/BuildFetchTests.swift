@@ -67,14 +67,18 @@ let testServer = """
                 "$python" "$dir/server.py" "$dir/www" "$dir/port" 2> "$dir/server.log" &
             fi
             server=$!
-            trap 'kill $server; wait $server' EXIT
+            # SIGKILL: a process the test runner starts may inherit a mask that blocks SIGTERM.
+            trap 'kill -KILL $server; wait $server' EXIT
             tries=0
             while [ ! -s "$dir/port" ]; do
                 tries=$((tries + 1)); [ $tries -gt 300 ] && exit 91
                 sleep 0.1
             done
             port=$(cat "$dir/port")
-            mount -t tmpfs tmpfs /var/lib/fai || exit 92
+            # Only inside this mount namespace: a /var/lib that has a fai directory (FAI's
+            # nfsroot has one; this host need not), with a tmpfs on it as in the nfsroot.
+            mount -t tmpfs tmpfs /var/lib || exit 92
+            mkdir /var/lib/fai && mount -t tmpfs tmpfs /var/lib/fai || exit 92
             mount -t tmpfs tmpfs /run || exit 93
             mkdir -p /run/fai "$dir/log"
             export FAI=/var/lib/fai/config LOGDIR="$dir/log" faimond=0
