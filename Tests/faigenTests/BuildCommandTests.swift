@@ -160,9 +160,11 @@ let siteSpecYAML = """
         #expect(dated.version != one.version)
 
         var versions: Set<String> = [one.version]
-        // One byte in the spec, in a base file, one mode bit, a symlink's target.
+        // One byte of a value in the spec, one in a base file, one mode bit, a symlink's
+        // target, an empty directory. (The version follows the content: a spec comment that
+        // changes nothing rendered keeps it, since clients get the same bytes.)
         let changes = [
-            "printf '# one byte\\n' >> site.yaml",
+            "sed -i 's/nginx/nginy/' site.yaml",
             "printf 'y' >> 'base/files/etc/motd/WITH SPACE'",
             "chmod u+x base/package_config/BASE",
             "ln -sfn '/nowhere2' base/files/etc/gone/DEFAULT",
