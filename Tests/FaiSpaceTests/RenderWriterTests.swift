@@ -240,7 +240,7 @@ import Glibc
         #expect {
             try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
         } throws: { error in
-            (error as? InputError)?.description.contains("manifest:2:1: not a manifest line") == true
+            (error as? InputError)?.description.contains("manifest:2:8: not a SHA-256 in lower-case hex") == true
         }
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("hooks").path))
     }
