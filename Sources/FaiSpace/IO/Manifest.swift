@@ -5,7 +5,8 @@
 ///
 /// Format: `#` comment lines, then one line per entry, sorted by path:
 /// `MODE SHA256 PATH`, MODE in octal with the file type as git writes it (`100644`,
-/// `104755` for a setuid file, `120000` for a symlink, whose SHA256 is that of its target).
+/// `104755` for a setuid file, `120000` for a symlink, whose SHA256 is that of its target),
+/// then one line per directory faigen created: `040755 - PATH`.
 public struct Manifest: Sendable, Hashable {
     public struct Entry: Sendable, Hashable {
         public var path: String
@@ -54,9 +55,9 @@ public struct Manifest: Sendable, Hashable {
 
     /// Entries by path.
     public var entries: [String: Entry]
-    /// Directories a render creates, with the mode each gets at its end (`040MODE - PATH`
-    /// lines): recorded in the pending manifest only, so that the render after a killed one
-    /// sets their modes or removes them when nothing needs them.
+    /// Directories faigen created, with the mode each gets (`040MODE - PATH` lines), so that a
+    /// later render removes one nothing needs any more when it is empty, and the render after
+    /// a killed one (which left them 0700) sets their modes.
     public var directories: [String: UInt32] = [:]
 
     public init(entries: [Entry] = []) {

@@ -38,10 +38,11 @@ public struct RenderPlan: Sendable, Hashable {
     /// Every directory the render creates, parents first: the rendered ones (`newDirectories`,
     /// made 0700 while files go in) and the missing parents of generated files (0755).
     var createdDirectories: [Directory] = []
-    /// Directories a killed render made that this one renders too: they get their mode at the end.
+    /// Directories faigen made before (manifest) or a killed render made (pending record) that
+    /// this render needs too: they get their mode at the end.
     var recoveredDirectories: [Directory] = []
-    /// Directories a killed render made that nothing renders now: removed when empty, else
-    /// given the mode the killed render meant.
+    /// Directories faigen made before that nothing renders now: removed when empty, else
+    /// given the mode a killed render meant (a user's files keep them).
     var unneededDirectories: [Directory] = []
     var removals: [String] = []
     /// Paths no longer rendered (removed now, or by a killed render already): their parents
@@ -218,15 +219,22 @@ public enum RenderWriter {
             if case .directory(let directory) = entry { needed[directory.path] = directory.mode }
             for ancestor in RelativePath.ancestors(of: entry.path) where needed[ancestor] == nil { needed[ancestor] = 0o755 }
         }
-        for (path, mode) in interrupted.directories.sorted(by: { $0.key < $1.key }) where creating[path] == nil {
+        // Directories faigen made earlier (recorded in the manifest) or a killed render made
+        // (in its pending record): each still needed gets the mode the render wants (a killed
+        // render left it 0700, git keeps no directory modes); each no longer needed goes when
+        // empty. One a user filled stays; it gets the mode a killed render meant, if it made it.
+        let madeBefore = old.directories.merging(interrupted.directories) { _, killed in killed }
+        settled.directories = madeBefore
+        for (path, mode) in madeBefore.sorted(by: { $0.key < $1.key }) where creating[path] == nil {
             guard try ancestors.blocking(path.joiningPath("-")) == nil,
-                  try FileSystem.status(outputDirectory.joiningPath(path))?.kind == .directory else { continue }
+                  let status = try FileSystem.status(outputDirectory.joiningPath(path)), status.kind == .directory else { continue }
             if let wanted = needed[path] {
                 plan.recoveredDirectories.append(Directory(path: path, mode: wanted))
             } else {
-                plan.unneededDirectories.append(Directory(path: path, mode: mode))
+                plan.unneededDirectories.append(Directory(path: path, mode: interrupted.directories[path] == nil ? status.mode : mode))
             }
         }
+        for directory in plan.createdDirectories + plan.recoveredDirectories { plan.manifest.directories[directory.path] = directory.mode }
         plan.neededDirectories = Set(needed.keys)
         var temporaryDirectories: Set<String> = [".faigen"]
         for path in plan.report.written + plan.report.unchanged + plan.report.keptEdited { temporaryDirectories.insert(path.parentPath) }
@@ -283,9 +291,7 @@ public enum RenderWriter {
         // What this render will record, and every directory it creates or must still put right,
         // before any of them exists.
         var pending = plan.manifest
-        for directory in plan.createdDirectories + plan.recoveredDirectories + plan.unneededDirectories {
-            pending.directories[directory.path] = directory.mode
-        }
+        for directory in plan.unneededDirectories { pending.directories[directory.path] = directory.mode }
         try FileSystem.writeFileAtomically(pendingFile, contents: pending.contents, mode: 0o644)
 
         var made: [String] = []
