@@ -168,7 +168,8 @@ func faigenUnderStrace(_ inject: String, _ arguments: [String], directory: URL? 
                 #expect(process.terminationStatus == 0, "pair \(pair)")
             }
             let tree = try outputTree(out)
-            #expect(references.contains(tree), "pair \(pair): the tree is neither spec's: \(references.map { differences($0, tree).prefix(3) })")
+            let matches = references.contains(tree)
+            #expect(matches, "pair \(pair): the tree is neither spec's: \(references.map { differences($0, tree).prefix(3) })")
         }
         for spec in specs {
             let again = try faigen("render", "--spec", spec.path, out.path)
