@@ -88,7 +88,7 @@ func faigenUnderStrace(_ inject: String, _ arguments: [String], directory: URL? 
         let inside = try outputTree(out)
         for force in [false, true] {
             // timeout: an absolute path once sent the parent walk into an endless loop.
-            let result = try run("/usr/bin/timeout", ["30", faigenBinary.path, "render"] + (force ? ["--force"] : []) + [out.path], directory: dir)
+            let result = try run("/usr/bin/timeout", ["-s", "KILL", "30", faigenBinary.path, "render"] + (force ? ["--force"] : []) + [out.path], directory: dir)
             #expect(result.status == 2, "\(path): \(result.status) \(result.stderr)")
             let stderr = result.stderr.split(separator: "\n")
             #expect(stderr.count == 1, "\(result.stderr)")
@@ -258,6 +258,14 @@ func faigenUnderStrace(_ inject: String, _ arguments: [String], directory: URL? 
         let refused = try faigen("render", fresh.path, directory: dir)
         #expect(refused.status == 2)
         #expect(refused.stderr.hasPrefix("faigen: error: \(spec.path):4:3: class name of 252 characters is too long"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fresh.path))
+
+        let longPart = String(repeating: "n", count: 256)
+        try "site: long\nversion: 1\nclasses:\n  WEB:\n    files:\n      /etc/\(longPart): {content: x}\n"
+            .write(to: spec, atomically: true, encoding: .utf8)
+        let refusedPath = try faigen("render", fresh.path, directory: dir)
+        #expect(refusedPath.status == 2)
+        #expect(refusedPath.stderr.hasPrefix("faigen: error: \(spec.path):6:7: invalid file path"), "\(refusedPath.stderr)")
         #expect(!FileManager.default.fileExists(atPath: fresh.path))
     }
 

@@ -119,9 +119,8 @@ enum Validate {
     /// A path fcopy installs: absolute, no `.` or `..` step, a plain character set,
     /// since it becomes directories under files/ and an argument of fcopy.
     static func installPath(_ path: String) throws(InputError) {
-        let steps = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        guard path.hasPrefix("/"), path.count > 1, path.count <= 1024, !path.hasSuffix("/"),
-              steps.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && $0.utf8.count <= RelativePath.maximumNameBytes }),
+        // Below the root it is a path inside files/: the one check every such path passes.
+        guard path.hasPrefix("/"), path.count <= 1024, RelativePath.problem(String(path.dropFirst())) == nil,
               path.utf8.allSatisfy({ isAlphanumeric($0) || "/_.+@,:-".utf8.contains($0) }) else {
             throw fail("invalid file path \(quote(path))", "give an absolute path such as /etc/motd (A-Z, a-z, 0-9 and / _ . + @ , : -; each part at most 255 bytes)")
         }
