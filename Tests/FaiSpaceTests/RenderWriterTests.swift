@@ -246,4 +246,62 @@ import Glibc
         }
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("hooks").path))
     }
+
+    @Test func secondLockOnOneOutdirFailsUntilTheFirstIsReleased() throws {
+        let out = try scratchDirectory().appendingPathComponent("new/out")
+        let first = try OutputLock.acquire(out.path, wait: false)
+        #expect(throws: InputError.self) { _ = try OutputLock.acquire(out.path, wait: false) }
+        #expect(throws: InputError.self) {
+            try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        }
+        first.release()
+        // Released: the lock file and the directories made for it are gone, and the next one gets it.
+        #expect(!FileManager.default.fileExists(atPath: out.deletingLastPathComponent().path))
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".faigen/lock").path))
+    }
+
+    @Test func outdirThroughASymlinkedFaigenDirectoryIsRefused() throws {
+        let root = try scratchDirectory()
+        let out = root.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        #expect(symlink("../elsewhere", out.appendingPathComponent(".faigen").path) == 0)
+        #expect {
+            try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        } throws: { error in
+            (error as? InputError)?.description.contains(".faigen: is not a directory") == true
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("elsewhere").path).isEmpty)
+    }
+
+    /// git stores 100644 or 100755 only: a 0640 file comes back 0644 (0664 under umask 002).
+    @Test(arguments: [(0o640, 0o644, true), (0o640, 0o664, true), (0o750, 0o755, true), (0o4755, 0o755, true),
+                      (0o640, 0o600, false), (0o755, 0o644, false), (0o640, 0o666, false), (0o644, 0o755, false)])
+    func modeGitGivesOnCheckoutIsNoEdit(written: UInt32, cloned: UInt32, adopted: Bool) throws {
+        let out = try scratchDirectory()
+        var file = Self.hook
+        file.mode = written
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [file], force: false)
+        #expect(chmod(out.appendingPathComponent(file.path).path, mode_t(cloned)) == 0)
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [file], force: false)
+        #expect(report.keptEdited == (adopted ? [] : [file.path]))
+        #expect(snapshot(out.path)[file.path] == .file(mode: adopted ? written : cloned, contents: file.contents))
+    }
+
+    @Test func directoriesFaigenMadeGoWhenNothingNeedsThem() throws {
+        let root = try scratchDirectory()
+        let baseDir = root.appendingPathComponent("base")
+        try FileManager.default.createDirectory(at: baseDir.appendingPathComponent("files/empty/inner"), withIntermediateDirectories: true)
+        #expect(chmod(baseDir.appendingPathComponent("files/empty").path, 0o750) == 0)
+        let out = root.appendingPathComponent("out")
+        try makeFile(out, "files/mine/keep", "a hand-written file\n")
+        try RenderWriter.apply(outputDirectory: out.path, base: try ConfigSpaceReader.read(baseDir.path), generated: [Self.hook], force: false)
+        #expect(snapshot(out.path)["files/empty"] == .directory(mode: 0o750))
+        #expect(text(out, Manifest.path)?.contains("040750 - files/empty\n") == true)
+        // The directory "files" was there before faigen: not recorded, never removed.
+        #expect(text(out, Manifest.path)?.contains(" - files\n") == false)
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [], force: false)
+        #expect(snapshot(out.path, excluding: [".faigen"]).keys.sorted() == ["files", "files/mine", "files/mine/keep"])
+    }
 }

@@ -60,22 +60,25 @@ public struct RenderPlan: Sendable, Hashable {
 
 /// Applies a render to an output directory, following DESIGN.md's Safety rules:
 ///
-/// - what is written (base and generated) is recorded in `OUTDIR/.faigen/manifest`;
+/// - one render at a time per output directory (``OutputLock``);
+/// - what is written (base and generated) is recorded in `OUTDIR/.faigen/manifest`, with
+///   the directories faigen created; every path read back from it must be a ``RelativePath``;
 /// - a file faigen did not write is never changed: a rendered path that holds a different
 ///   hand-written file is a conflict, and a conflict stops the render with nothing changed;
 /// - a file faigen wrote and someone edited since (content or mode differs from the manifest)
-///   is reported and left alone, unless `force`;
+///   is reported and left alone, unless `force`; a mode git gives on checkout is no edit;
 /// - a file faigen wrote earlier and no longer renders is removed (unless edited);
-/// - each file goes to a temporary name in its directory, is fsync'd and renamed into place,
-///   and the manifest is written last, so a crash leaves every file old or new. A file
-///   already equal to what is rendered counts as unchanged, so a render after a crash
-///   picks up where it stopped. Before its first rename a render writes what it is about
-///   to record to `.faigen/manifest.pending`; a file that matches either record is faigen's,
-///   so a file renamed into place by a render killed before its manifest is not taken for
-///   a hand edit.
+/// - each file goes to a temporary name in its directory, all are synced and renamed into
+///   place, and the manifest is written last, so a crash leaves every file old or new. A
+///   file already equal to what is rendered counts as unchanged, so a render after a crash
+///   picks up where it stopped. Before it creates anything a render writes what it is about
+///   to record, and the directories it creates, to `.faigen/manifest.pending`; a file that
+///   matches either record is faigen's, so a file renamed into place by a render killed
+///   before its manifest is not taken for a hand edit, and the next render sets the modes
+///   of the directories it left 0700 and removes those nothing needs.
 ///
-/// Existing directories are never removed or re-moded, except that directories emptied
-/// by removing stale files are removed.
+/// Directories faigen did not create are never removed or re-moded, except that directories
+/// emptied by removing stale files are removed.
 public enum RenderWriter {
     /// Works out what `apply` would do; reads OUTDIR, changes nothing.
     public static func plan(outputDirectory: String, base: ConfigSpace?, generated: [GeneratedFile],
