@@ -123,19 +123,21 @@ func faigenUnderStrace(_ inject: String, _ arguments: [String], directory: URL? 
         // Another process holds the lock (flock(1) takes the same flock(2) lock faigen does).
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: flockTool)
-        holder.arguments = [out.appendingPathComponent(".faigen/lock").path, "-c", "echo 4242 > \(out.path)/.faigen/lock; sleep 3"]
+        let lockFile = out.appendingPathComponent(".faigen/lock")
+        holder.arguments = [lockFile.path, "-c", "echo 4242 > \(lockFile.path); sleep 6"]
         try holder.run()
-        usleep(500_000)
+        for _ in 0..<200 where (try? String(contentsOf: lockFile, encoding: .utf8)) != "4242\n" { usleep(50_000) }
+        // The holder keeps the lock for 6 s from about now.
+        let held = Date()
         let busy = try faigen("render", "--force", out.path, directory: dir)
         #expect(busy.status == 2)
         #expect(busy.stderr == "faigen: error: \(out.path): another faigen (process 4242) is rendering into this directory (render again when it has finished, or give --wait to wait for it)\n")
         var after = try outputTree(out)
         after[".faigen/lock"] = nil
         #expect(after == before.filter { $0.key != ".faigen/lock" })
-        let start = Date()
         let waited = try faigen("render", "--wait", out.path, directory: dir)
         #expect(waited.status == 0, "\(waited.stderr)")
-        #expect(Date().timeIntervalSince(start) > 1.5, "--wait did not wait for the holder")
+        #expect(Date().timeIntervalSince(held) > 3, "--wait did not wait for the holder")
         holder.waitUntilExit()
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".faigen/lock").path))
     }
@@ -186,9 +188,9 @@ func faigenUnderStrace(_ inject: String, _ arguments: [String], directory: URL? 
     /// exactly the tree a render into an empty directory makes: no temporary, no directory at
     /// 0700, no directory nobody needs, the manifest of that render.
     @Test(arguments: [
-        "mkdir:signal=SIGKILL:when=3", "openat:signal=SIGKILL:when=40", "write:signal=SIGKILL:when=60",
+        "mkdir:signal=SIGKILL:when=3", "openat:signal=SIGKILL:when=40", "write:signal=SIGKILL:when=20",
         "syncfs:signal=SIGKILL:when=1", "rename:signal=SIGKILL:when=2", "rename:signal=SIGKILL:when=30",
-        "rename:signal=SIGKILL:when=90", "unlink:signal=SIGKILL:when=3", "rmdir:signal=SIGKILL:when=2",
+        "rename:signal=SIGKILL:when=15", "unlink:signal=SIGKILL:when=3", "rmdir:signal=SIGKILL:when=2",
         "chmod:signal=SIGKILL:when=5", "syncfs:signal=SIGKILL:when=2",
     ])
     func baseRenderKilledAtAnyStepIsFinishedByTheNext(inject: String) throws {
