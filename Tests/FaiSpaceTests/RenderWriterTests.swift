@@ -304,4 +304,23 @@ import Glibc
         try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [], force: false)
         #expect(snapshot(out.path, excluding: [".faigen"]).keys.sorted() == ["files", "files/mine", "files/mine/keep"])
     }
+
+    /// A walk up the parents of any path ends, one step per `/` at most (an absolute manifest
+    /// path once sent the walk into an endless loop).
+    @Test(arguments: ["/x", "/", "//", "a/b/c", "../x", "a//b/", "/\u{301}/x", "x"])
+    func everyWalkUpTheParentsEnds(path: String) {
+        var parent = path, steps = 0
+        while !parent.isEmpty, steps <= path.utf8.count {
+            parent = parent.parentPath
+            steps += 1
+        }
+        #expect(parent.isEmpty)
+        #expect(RelativePath.ancestors(of: path).count <= path.utf8.filter { $0 == 0x2F }.count)
+    }
+
+    @Test func ancestorsAreThePrefixesBeforeEachSlash() {
+        #expect(RelativePath.ancestors(of: "files/etc/motd/DEFAULT") == ["files", "files/etc", "files/etc/motd"])
+        #expect(RelativePath.ancestors(of: "a/\u{301}b/c") == ["a", "a/\u{301}b"])
+        #expect(RelativePath.ancestors(of: "name").isEmpty)
+    }
 }
