@@ -22,16 +22,14 @@ public enum PublishResult: Sendable, Equatable {
 ///   temporary directory is removed, or, after a kill, by the next build);
 /// - a version that exists already with the same files is left alone (a no-op); with other
 ///   files it is an error, and nothing changes: a published version never changes;
-/// - one build at a time per OUTPUT, by `flock(2)` on `OUTPUT/.faigen-build.lock`, which the
-///   kernel releases when the process ends, so a killed build leaves nothing stuck.
+/// - one build (or render) at a time per OUTPUT, by ``OutputLock`` (`flock(2)` on
+///   `OUTPUT/.faigen/lock`, which the kernel releases when the process ends).
 public enum BuildPublisher {
     static let temporaryPrefix = ".faigen-build-"
-    static let lockName = ".faigen-build.lock"
 
     public static func publish(_ build: ConfigSpaceBuild, into output: String) throws(InputError) -> PublishResult {
-        try FileSystem.makeDirectories(output)
-        let lock = try lockOutput(output)
-        defer { close(lock) }
+        let lock = try OutputLock.acquire(output, wait: false)
+        defer { lock.release() }
         for name in try FileSystem.listDirectory(output) where name.hasPrefix(temporaryPrefix) {
             try removeBuildDirectory(output.joiningPath(name))
         }
@@ -74,25 +72,6 @@ public enum BuildPublisher {
         }
         try FileSystem.syncFileSystem(of: output)
         return .published(directory: target)
-    }
-
-    private static func lockOutput(_ output: String) throws(InputError) -> Int32 {
-        let path = output.joiningPath(lockName)
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
-        guard fd >= 0 else {
-            throw InputError(file: output, "cannot write into the output directory: \(FileSystem.errorText())",
-                             hint: "give an --output directory faigen can write")
-        }
-        var result: Int32
-        repeat { result = flock(fd, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
-        guard result == 0 else {
-            let code = errno
-            close(fd)
-            throw InputError(file: output, code == EWOULDBLOCK ? "another faigen build is writing into this directory"
-                                                                : "cannot lock: \(FileSystem.errorText(code))",
-                             hint: "build again when it has finished")
-        }
-        return fd
     }
 
     private static func makeTemporaryDirectory(in output: String) throws(InputError) -> String {

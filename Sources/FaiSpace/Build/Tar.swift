@@ -168,10 +168,8 @@ public enum Tar {
             while path.hasPrefix("./") { path.removeFirst(2) }
             while path.hasSuffix("/") { path.removeLast() }
             if path.isEmpty || path == "." { continue }
-            do throws(InputError) {
-                try validateRelativePath(path)
-            } catch {
-                throw bad("entry '\(path)' is not a relative path inside the archive")
+            if let problem = RelativePath.problem(path) {
+                throw bad("entry '\(path)' is not a path inside the archive: \(problem.message)")
             }
             switch type {
             case UInt8(ascii: "0"), 0, UInt8(ascii: "7"):
