@@ -12,9 +12,10 @@ public struct DiskConfigSyntax: LintCheck {
         setup-storage reads `disk_config/CLASS` in the partition task, on the client, and stops \
         the install at the first line it cannot parse (`primray` for `primary`, a size without \
         a unit it knows, a mount point used twice). `setup-storage -s` is its syntax check: lint \
-        runs it over each file with the file on standard input, as nobody, with a scratch \
-        LOGDIR, a disk list of its own and lint's time limit, so it never looks at a real disk. \
-        It needs Debian package fai-setup-storage on the machine that runs lint.
+        runs it over a copy of each file, as nobody, with a scratch LOGDIR, a disk list of its \
+        own and lint's time limit, so it never looks at a real disk (one perl loads FAI's \
+        grammar once and runs setup-storage in a child per file). It needs Debian package \
+        fai-setup-storage on the machine that runs lint.
         """
     public let requiredTools = [RequiredTool(path: SetupStorage.executable, package: "fai-setup-storage")]
 
@@ -56,9 +57,8 @@ public struct DiskConfigSyntax: LintCheck {
         let files = subject.space.diskConfigs.map(\.file).filter {
             subject.oversized[$0.path] == nil && TextContent.isText($0.contents)
         }
-        return Parallel.map(files.count, minimumChunk: 1) { index -> Finding? in
-            let file = files[index]
-            switch SetupStorage.check(file: subject.absolutePath(file.path), limits: subject.limits) {
+        return zip(files, SetupStorage.check(files.map(\.contents), limits: subject.limits)).compactMap { file, outcome in
+            switch outcome {
             case .parses, .notChecked:
                 return nil
             case .timedOut:
@@ -67,6 +67,6 @@ public struct DiskConfigSyntax: LintCheck {
                 let lineCount = max(1, file.contents.count { $0 == 0x0A } + (file.contents.last == 0x0A ? 0 : 1))
                 return finding(file.path, line: min(line, lineCount), "setup-storage -s: \(message)")
             }
-        }.compactMap { $0 }
+        }
     }
 }
