@@ -271,57 +271,55 @@ let detectRulesYAML = """
     }
 }
 
+/// The class script and `faigen detect` given the same machine: the kernel logs, and every
+/// detect fixture that has one (there the script also reads the fixture's /proc and /sys,
+/// where the Xen dom0 evidence is).
 @Suite struct ClassScriptAgreesWithFaigenDetect {
-    @Test(arguments: ["xen-pv.log", "xen-hvm.log", "kvm.log", "bare-metal.log"])
-    func sameClassesForTheSameLog(log: String) throws {
-        let dir = try scratchDirectory("agree\(log)")
+    static let scriptable: Set<String> = ["XENSERVER", "XS_KERNEL", "KVM_CLOCK", "PARAVIRT_CLOCK"]
+
+    /// A space rendered from a spec with `detectRulesYAML`, and the same rules as a rules file.
+    static func render(_ name: String) throws -> (space: RenderedSpace, rules: URL) {
+        let dir = try scratchDirectory(name)
         let spec = dir.appendingPathComponent("site.yaml")
         try "site: agree\nversion: 1\ndetect:\n\(detectRulesYAML)\n".write(to: spec, atomically: true, encoding: .utf8)
         let rules = dir.appendingPathComponent("rules.yaml")
         try detectRulesYAML.write(to: rules, atomically: true, encoding: .utf8)
         let render = try faigen("render", "--spec", spec.path, dir.appendingPathComponent("config").path)
         #expect(render.status == 0, "\(render.stderr)")
+        return (RenderedSpace(existing: dir), rules)
+    }
 
+    /// The scriptable classes `faigen detect --root ROOT --rules RULES` prints.
+    static func detect(root: URL, rules: URL) throws -> Set<String> {
+        let detect = try faigen("detect", "--root", root.path, "--rules", rules.path)
+        #expect(detect.status == 0, "\(detect.stderr)")
+        return Set(detect.stdout.split(separator: "\n").map(String.init)).intersection(scriptable)
+    }
+
+    @Test(arguments: ["xen-pv.log", "xen-hvm.log", "kvm.log", "bare-metal.log"])
+    func sameClassesForTheSameLog(log: String) throws {
+        let (space, rules) = try Self.render("agree\(log)")
         let logURL = kernelLogs.appendingPathComponent(log)
-        let space = RenderedSpace(existing: dir)
         let (faiClasses, result) = try space.faiClass(hostname: "nomatch", log: logURL)
         #expect(result.status == 0, "\(result.stderr)")
         let fromScript = Set(faiClasses).subtracting(["DEFAULT", "nomatch", "LAST"])
 
-        let snapshot = dir.appendingPathComponent("root")
+        let snapshot = space.root.appendingPathComponent("root")
         try FileManager.default.createDirectory(at: snapshot.appendingPathComponent("var/log"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: logURL, to: snapshot.appendingPathComponent("var/log/dmesg"))
-        let detect = try faigen("detect", "--root", snapshot.path, "--rules", rules.path)
-        #expect(detect.status == 0, "\(detect.stderr)")
-        let scriptable: Set<String> = ["XENSERVER", "XS_KERNEL", "KVM_CLOCK", "PARAVIRT_CLOCK"]
-        let fromDetect = Set(detect.stdout.split(separator: "\n").map(String.init)).intersection(scriptable)
+        let fromDetect = try Self.detect(root: snapshot, rules: rules)
         #expect(fromScript == fromDetect, "class script \(fromScript.sorted()) vs faigen detect \(fromDetect.sorted())")
         #expect(fromScript.contains("XENSERVER") == log.hasPrefix("xen"))
         #expect(fromScript.contains("KVM_CLOCK") == (log == "kvm.log"))
     }
-}
 
-/// The class script and `faigen detect` on every detect fixture that has a kernel log: the
-/// script reads the fixture's /proc and /sys (the dom0 evidence) and its log, detect the snapshot.
-@Suite struct ClassScriptAgreesWithFaigenDetectOnFixtures {
     @Test(arguments: detectFixturesWithKernelLog())
     func sameClassesForTheSameMachine(fixture: String) throws {
-        let dir = try scratchDirectory("agree-\(fixture)")
-        let spec = dir.appendingPathComponent("site.yaml")
-        try "site: agree\nversion: 1\ndetect:\n\(detectRulesYAML)\n".write(to: spec, atomically: true, encoding: .utf8)
-        let rules = dir.appendingPathComponent("rules.yaml")
-        try detectRulesYAML.write(to: rules, atomically: true, encoding: .utf8)
-        let render = try faigen("render", "--spec", spec.path, dir.appendingPathComponent("config").path)
-        #expect(render.status == 0, "\(render.stderr)")
-        let script = try RenderedSpace(existing: dir).detectScript(onFixture: fixture)
+        let (space, rules) = try Self.render("agree-\(fixture)")
+        let script = try space.detectScript(onFixture: fixture)
         #expect(script.status == 0, "\(script.stderr)")
         let fromScript = Set(script.stdout.split(separator: "\n").map(String.init))
-
-        let root = detectFixtures.appendingPathComponent("\(fixture)/root")
-        let detect = try faigen("detect", "--root", root.path, "--rules", rules.path)
-        #expect(detect.status == 0, "\(detect.stderr)")
-        let scriptable: Set<String> = ["XENSERVER", "XS_KERNEL", "KVM_CLOCK", "PARAVIRT_CLOCK"]
-        let fromDetect = Set(detect.stdout.split(separator: "\n").map(String.init)).intersection(scriptable)
+        let fromDetect = try Self.detect(root: detectFixtures.appendingPathComponent("\(fixture)/root"), rules: rules)
         #expect(fromScript == fromDetect, "\(fixture): class script \(fromScript.sorted()) vs faigen detect \(fromDetect.sorted())")
     }
 

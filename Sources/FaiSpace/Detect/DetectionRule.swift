@@ -38,6 +38,12 @@ extension RuleTest {
             return String(decoding: UnsafeRawBufferPointer(rebasing: evidence[line]), as: UTF8.self)
         }
     }
+
+    /// Whether the test holds on an example text (nil: the source is absent).
+    func holds(onExample example: String?) -> Bool {
+        guard var text = example else { return check(nil) != nil }
+        return text.withUTF8 { check(UnsafeRawBufferPointer($0)) } != nil
+    }
 }
 
 /// Evidence a rule must fire on, and evidence it must not fire on. Each example is the text
@@ -69,11 +75,7 @@ public struct RuleCondition: Sendable {
 
     /// The examples that disagree with the test: fire examples it ignores, quiet ones it holds on.
     public func failingExamples() -> (fire: [String?], quiet: [String?]) {
-        func holds(_ example: String?) -> Bool {
-            guard var text = example else { return test.check(nil) != nil }
-            return text.withUTF8 { test.check(UnsafeRawBufferPointer($0)) } != nil
-        }
-        return (examples.fire.filter { !holds($0) }, examples.quiet.filter(holds))
+        (examples.fire.filter { !test.holds(onExample: $0) }, examples.quiet.filter { test.holds(onExample: $0) })
     }
 }
 
@@ -120,10 +122,9 @@ public struct DetectionRule: Sendable, Identifiable {
     /// Whether the rule fires on one of its examples, on its own (``unless`` counts only for
     /// rules on ``EvidenceSource/classes``, whose example is the class list itself).
     public func fires(onExample example: String?) -> Bool {
-        guard var text = example else { return check(nil) != nil }
-        let held = text.withUTF8 { check(UnsafeRawBufferPointer($0)) } != nil
-        guard held, source == .classes else { return held }
-        let classes = Set(text.split(whereSeparator: \.isNewline).map(String.init))
+        let held = test.holds(onExample: example)
+        guard held, source == .classes, let example else { return held }
+        let classes = Set(example.split(whereSeparator: \.isNewline).map(String.init))
         return classes.isDisjoint(with: unless)
     }
 

@@ -124,17 +124,8 @@ public struct DetectionRuleSet: Sendable {
         let rule = DetectionRule(id: id, source: source, test: test, also: also, classes: classes, unless: unless,
                                  reason: reason, examples: examples, location: InputError.location(of: node, file: file))
         // A rule is only as good as its examples: refuse one that disagrees with them.
-        let failing = rule.failingExamples()
-        if let example = failing.fire.first {
-            throw InputError.at(examplesNode, file: file,
-                                "rule `\(id)` does not fire on its example \(example.map { "`\($0)`" } ?? "(source absent)")",
-                                hint: "fix the test or the `fire` example")
-        }
-        if let example = failing.quiet.first {
-            throw InputError.at(examplesNode, file: file,
-                                "rule `\(id)` fires on its quiet example \(example.map { "`\($0)`" } ?? "(source absent)")",
-                                hint: "fix the test or the `quiet` example")
-        }
+        try refuse(rule.failingExamples(), at: examplesNode, file: file,
+                   ignores: "rule `\(id)` does not fire on its example", holds: "rule `\(id)` fires on its quiet example")
         return rule
     }
 
@@ -203,18 +194,23 @@ public struct DetectionRuleSet: Sendable {
             let test = try parseTest(fields, source: source, node: item, file: file)
             let examplesNode = try fields.required("examples").node
             let condition = RuleCondition(source: source, test: test, examples: try parseExamples(examplesNode, file: file))
-            let failing = condition.failingExamples()
-            if let example = failing.fire.first {
-                throw InputError.at(examplesNode, file: file,
-                                    "the condition on \(name) does not hold on its example \(example.map { "`\($0)`" } ?? "(source absent)")",
-                                    hint: "fix the test or the `fire` example")
-            }
-            if let example = failing.quiet.first {
-                throw InputError.at(examplesNode, file: file,
-                                    "the condition on \(name) holds on its quiet example \(example.map { "`\($0)`" } ?? "(source absent)")",
-                                    hint: "fix the test or the `quiet` example")
-            }
+            try refuse(condition.failingExamples(), at: examplesNode, file: file,
+                       ignores: "the condition on \(name) does not hold on its example",
+                       holds: "the condition on \(name) holds on its quiet example")
             return condition
+        }
+    }
+
+    /// Stops at the first example a rule or condition disagrees with: `ignores` starts the
+    /// message for a fire example the test ignores, `holds` for a quiet one it holds on.
+    static func refuse(_ failing: (fire: [String?], quiet: [String?]), at node: Node, file: String,
+                       ignores: String, holds: String) throws {
+        func quoted(_ example: String?) -> String { example.map { "`\($0)`" } ?? "(source absent)" }
+        if let example = failing.fire.first {
+            throw InputError.at(node, file: file, "\(ignores) \(quoted(example))", hint: "fix the test or the `fire` example")
+        }
+        if let example = failing.quiet.first {
+            throw InputError.at(node, file: file, "\(holds) \(quoted(example))", hint: "fix the test or the `quiet` example")
         }
     }
 
