@@ -11,7 +11,7 @@ enum Diagnostics {
         print("faigen: error: \(text)", to: &stderr)
     }
 
-    /// What a command did, on standard error so standard output stays one value to use.
+    /// Prints one line to standard error about what faigen is doing (not a problem).
     static func note(_ text: String) {
         var stderr = StandardError()
         print("faigen: \(text)", to: &stderr)
