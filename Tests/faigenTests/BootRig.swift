@@ -31,7 +31,8 @@ struct Guest {
         var finished: Bool { log.contains("FAIGEN-END") }
 
         func line(_ prefix: String) -> String? {
-            log.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+            // The serial console ends lines with CR LF, which Swift takes as one character.
+            log.replacingOccurrences(of: "\r", with: "").split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
         }
         /// The words of the command line.
         var words: Set<String> { Set((cmdline ?? "").split(separator: " ").map(String.init)) }
