@@ -42,12 +42,14 @@ struct Guest {
     /// `namespace` when given; returns what the serial console showed.
     static func boot(_ arguments: [String], log: URL, seconds: Int = 240, namespace: String? = nil) throws -> Serial {
         let rig = repositoryRoot.appendingPathComponent("scripts/vm-rig").path
-        let command = [rig, "boot", log.path, String(seconds)] + arguments
-        let result = namespace.map { try? run("/usr/sbin/ip", ["netns", "exec", $0] + command) }
-            ?? (try? run(command[0], Array(command.dropFirst())))
+        var command = [rig, "boot", log.path, String(seconds)] + arguments
+        if let namespace { command = ["/usr/sbin/ip", "netns", "exec", namespace] + command }
+        let output = log.appendingPathExtension("out")
+        let status = waitForExit(try spawn(command, output: output))
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        if let result, result.status != 0 {
-            Issue.record("QEMU exited \(result.status) (124: timed out after \(seconds) s): \(result.stderr.suffix(600)); serial: \(text.suffix(1500))")
+        if status != 0 {
+            let messages = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            Issue.record("QEMU exited \(status) (124: timed out after \(seconds) s): \(messages.suffix(600)); serial: \(text.suffix(1500))")
         }
         return Serial(log: text)
     }
@@ -98,48 +100,84 @@ final class BootNamespace {
     }
 }
 
-/// A server started inside a namespace in the foreground, its output in a file, stopped by its PID.
+/// A server started inside a namespace in the foreground, its output in a file, stopped by
+/// its PID. Started with posix_spawn and reaped with waitpid: the PID is the server's own
+/// (`ip netns exec` execs the command).
 final class Daemon {
-    let process = Process()
+    let pid: pid_t
     let output: URL
     let name: String
+    private var exited = false
 
-    init(_ name: String, namespace: BootNamespace, command: [String], output: URL, environment: [String: String]? = nil) throws {
+    init(_ name: String, namespace: BootNamespace, command: [String], output: URL, environment: [String: String] = [:]) throws {
         self.name = name
         self.output = output
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        // `ip netns exec` execs the command: the PID is the server's own.
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", namespace.name] + command
-        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        pid = try spawn(["/usr/sbin/ip", "netns", "exec", namespace.name] + command, output: output, environment: environment)
     }
 
     var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+
+    var isRunning: Bool {
+        if exited { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        return !exited
+    }
 
     /// Waits until the log shows `text`, or the server died, or `seconds` passed.
     func waitFor(_ text: String, seconds: Double = 30) -> Bool {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
             if log.contains(text) { return true }
-            if !process.isRunning { return false }
+            if !isRunning { return log.contains(text) }
             Thread.sleep(forTimeInterval: 0.2)
         }
         return log.contains(text)
     }
 
-    /// SIGTERM to the server's PID, then SIGKILL if it does not go.
+    func signal(_ number: Int32) { if isRunning { kill(pid, number) } }
+
+    /// SIGTERM to the server's PID, then SIGKILL if it does not go; reaped either way.
     func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        for _ in 0..<50 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        guard isRunning else { return }
+        kill(pid, SIGTERM)
+        for _ in 0..<50 where isRunning { Thread.sleep(forTimeInterval: 0.1) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            _ = waitForExit(pid)
+            exited = true
+        }
     }
+}
+
+/// Starts `command` with standard output and error into `output` and no input; its PID.
+func spawn(_ command: [String], output: URL, environment: [String: String] = [:]) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0)=\($1)" }
+    let argv = command.map { strdup($0) } + [nil]
+    let envp = variables.map { strdup($0) } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, command[0], &actions, nil, argv, envp)
+    guard result == 0 else {
+        Issue.record("cannot start \(command[0]): \(String(cString: strerror(result)))")
+        throw RigError.failed(command[0])
+    }
+    return pid
+}
+
+/// Waits for `pid` and returns its exit status (128 + signal when killed).
+func waitForExit(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+        if errno != EINTR { return -1 }
+    }
+    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
 }
 
 /// A file a test needs from a Debian package; missing fails the test naming the package.

@@ -131,7 +131,7 @@ func userNetwork(tftp: URL, bootfile: String, mac: String) -> [String] {
         #expect(serial.lease?.contains("ip=10.77.0.11 hostname=vm01") == true, "lease: \(serial.lease ?? "none")")
         #expect(server.log.contains("sent \(fixture.tftp.path)/pxelinux.cfg/01-52-54-00-77-00-01"), "\(server.log.suffix(3000))")
         // Adding a host needs a SIGHUP only: dnsmasq rereads dhcp-hosts and hosts.
-        kill(server.process.processIdentifier, SIGHUP)
+        server.signal(SIGHUP)
         #expect(server.waitFor("read \(fixture.out.path)/dnsmasq/dhcp-hosts"), "\(server.log.suffix(1000))")
     }
 
