@@ -124,7 +124,7 @@ func userNetwork(tftp: URL, bootfile: String, mac: String) -> [String] {
             "--dhcp-leasefile=\(fixture.log("dnsmasq.leases").path)", "--pid-file=",
         ], output: fixture.log("dnsmasq.log"))
         defer { server.stop() }
-        #expect(server.waitFor("TFTP root is"), "dnsmasq did not start: \(server.log)")
+        try #require(server.waitFor("TFTP root is"), "dnsmasq did not start: \(server.log)")
         let serial = try Guest.boot(["-netdev", "tap,id=n0,ifname=fbtap0,script=no,downscript=no", "-device", "e1000,netdev=n0,mac=\(vmHostMAC)",
                                      "-boot", "order=n"], log: fixture.log("vm.log"), namespace: namespace.name)
         expectKnownHostBooted(serial)
@@ -149,7 +149,7 @@ func userNetwork(tftp: URL, bootfile: String, mac: String) -> [String] {
             dhcpd, "-f", "-d", "-4", "-cf", conf, "-lf", leases.path, "-pf", fixture.log("dhcpd.pid").path, "fbr0",
         ], output: fixture.log("dhcpd.log"))
         defer { server.stop() }
-        #expect(server.waitFor("Server starting service"), "dhcpd did not start: \(server.log)")
+        try #require(server.waitFor("Server starting service"), "dhcpd did not start: \(server.log)")
         let tftp = try tftpOnlyDnsmasq(fixture, namespace)
         defer { tftp.stop() }
         let serial = try Guest.boot(["-netdev", "tap,id=n0,ifname=fbtap0,script=no,downscript=no", "-device", "e1000,netdev=n0,mac=\(vmHostMAC)",
@@ -165,8 +165,8 @@ func userNetwork(tftp: URL, bootfile: String, mac: String) -> [String] {
         let namespace = try BootNamespace(address: "10.77.0.1/24")
         defer { namespace.remove() }
         let conf = fixture.out.appendingPathComponent("kea/kea-dhcp4.conf").path
-        // Kea keeps its leases, lock and PID files in /var/lib/kea and /run: a private
-        // mount namespace with tmpfs over them, so nothing outside the test changes.
+        // Kea keeps its leases in /var/lib/kea: a private mount namespace with a tmpfs over
+        // /var/lib, so nothing outside the test changes; its lock and PID files go to `state`.
         let state = fixture.dir.appendingPathComponent("kea-state")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         let environment = ["KEA_PIDFILE_DIR": state.path, "KEA_LOCKFILE_DIR": state.path]
@@ -174,10 +174,10 @@ func userNetwork(tftp: URL, bootfile: String, mac: String) -> [String] {
         #expect(check.status == 0, "kea-dhcp4 -t: \(check.stdout) \(check.stderr)")
         let server = try Daemon("kea", namespace: namespace, command: [
             "/usr/bin/unshare", "-m", "/bin/sh", "-c",
-            "mount --make-rprivate / && mount -t tmpfs tmpfs /var/lib/kea && exec \"$0\" -c \"$1\"", kea, conf,
+            "mount --make-rprivate / && mount -t tmpfs tmpfs /var/lib && mkdir /var/lib/kea && exec \"$0\" -c \"$1\"", kea, conf,
         ], output: fixture.log("kea.log"), environment: environment)
         defer { server.stop() }
-        #expect(server.waitFor("DHCP4_STARTED"), "kea-dhcp4 did not start: \(server.log)")
+        try #require(server.waitFor("DHCP4_STARTED"), "kea-dhcp4 did not start: \(server.log)")
         let tftp = try tftpOnlyDnsmasq(fixture, namespace)
         defer { tftp.stop() }
         let serial = try Guest.boot(["-netdev", "tap,id=n0,ifname=fbtap0,script=no,downscript=no", "-device", "e1000,netdev=n0,mac=\(vmHostMAC)",
@@ -194,7 +194,7 @@ func userNetwork(tftp: URL, bootfile: String, mac: String) -> [String] {
             dnsmasq, "--keep-in-foreground", "--conf-file=/dev/null", "--port=0", "--interface=fbr0", "--bind-interfaces",
             "--enable-tftp", "--tftp-root=\(fixture.tftp.path)", "--log-facility=-", "--pid-file=",
         ], output: fixture.log("dnsmasq-tftp.log"))
-        #expect(server.waitFor("TFTP root is"), "dnsmasq (TFTP) did not start: \(server.log)")
+        try #require(server.waitFor("TFTP root is"), "dnsmasq (TFTP) did not start: \(server.log)")
         return server
     }
 }
