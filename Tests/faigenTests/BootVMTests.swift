@@ -187,6 +187,47 @@ func userNetwork(tftp: URL, bootfile: String, mac: String) -> [String] {
         #expect(tftp.log.contains("sent \(fixture.tftp.path)/pxelinux.cfg/01-52-54-00-77-00-01"), "\(tftp.log.suffix(2000))")
     }
 
+    /// `dnsmasq --test`, `dhcpd -t -cf` and `kea-dhcp4 -t`, inside a namespace where the
+    /// interface exists, accept every server file of specs that take each branch of the
+    /// generators (iPXE loader or not, range or none, options or none).
+    @Test func serverFilesPassTheServersOwnChecks() throws {
+        let dnsmasq = try requireTool("/usr/sbin/dnsmasq", package: "dnsmasq-base")
+        let dhcpd = try requireTool("/usr/sbin/dhcpd", package: "isc-dhcp-server")
+        let kea = try requireTool("/usr/sbin/kea-dhcp4", package: "kea-dhcp4-server")
+        let namespace = try BootNamespace(address: "10.77.0.1/24")
+        defer { namespace.remove() }
+        let variants = [
+            vmSpec(kernelVersion: "6.1.0-99-amd64", extra: "  interface: fbr0\n"),
+            """
+            site: bare
+            version: 1
+            boot:
+              kernel: 6.1.0-99-amd64
+              server: 10.77.0.1
+              subnet: 10.77.0.0/16
+              loaders: {bios: undionly.kpxe, uefi: ipxe.efi, ipxe: boot.ipxe}
+            hosts:
+              - {name: 1web.lab-x.example.org, mac: '52:54:00:77:00:01', ip: 10.77.3.1}
+              - {name: nomac, ip: 10.77.3.2}
+              - {name: noip, mac: '52:54:00:77:00:02'}
+
+            """,
+        ]
+        for (index, yaml) in variants.enumerated() {
+            let dir = try scratchDirectory("serverfiles\(index)")
+            let spec = dir.appendingPathComponent("site.yaml"), out = dir.appendingPathComponent("boot")
+            try yaml.write(to: spec, atomically: true, encoding: .utf8)
+            let made = try faigen("boot", "--spec", spec.path, out.path)
+            #expect(made.status == 0, "\(made.stderr)")
+            for check in [[dnsmasq, "--test", "--conf-file=\(out.path)/dnsmasq/faigen.conf"],
+                          [dhcpd, "-t", "-4", "-cf", "\(out.path)/dhcpd/dhcpd.conf"],
+                          [kea, "-t", "\(out.path)/kea/kea-dhcp4.conf"]] {
+                let result = try namespace.execute(check)
+                #expect(result.status == 0, "variant \(index): \(check.joined(separator: " ")): \(result.stdout.suffix(800)) \(result.stderr.suffix(800))")
+            }
+        }
+    }
+
     /// dnsmasq for TFTP only (no DHCP, no DNS) beside dhcpd or Kea.
     func tftpOnlyDnsmasq(_ fixture: BootFixture, _ namespace: BootNamespace) throws -> Daemon {
         let dnsmasq = try requireTool("/usr/sbin/dnsmasq", package: "dnsmasq")
