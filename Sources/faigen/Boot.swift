@@ -46,6 +46,9 @@ struct Boot: ParsableCommand {
     @Flag(name: .long, help: "Overwrite (or remove) boot files that were edited by hand since faigen wrote them.")
     var force = false
 
+    @Flag(name: .long, help: "When another faigen is writing into OUTDIR, wait for it to finish instead of stopping at once.")
+    var wait = false
+
     @Argument(help: ArgumentHelp("The directory to write into (created if missing); serve OUTDIR/tftp over TFTP.", valueName: "outdir"))
     var outputDirectory: String
 
@@ -54,7 +57,7 @@ struct Boot: ParsableCommand {
             let siteSpec = try SiteSpec.locate(explicitPath: spec, directory: FileManager.default.currentDirectoryPath)
             var parsed: [BootSwitch] = []
             for argument in switches { parsed.append(try BootSwitch(argument: argument)) }
-            let result = try BootWriter.apply(spec: siteSpec, outputDirectory: outputDirectory, switches: parsed, force: force)
+            let result = try BootWriter.apply(spec: siteSpec, outputDirectory: outputDirectory, switches: parsed, force: force, wait: wait)
             let report = result.report
             for path in report.keptEdited {
                 Diagnostics.warning("\(outputDirectory.joiningPath(path)): edited by hand since faigen wrote it; left alone (--force overwrites)")

@@ -17,8 +17,10 @@ public enum BootWriter {
     /// Applies `switches` to the hosts switched so far (OUTDIR/boot-actions) and writes every
     /// boot file. With the spec unchanged, a switch changes only the switched hosts' files
     /// and boot-actions; a host no longer in the spec loses its files and its switch.
+    /// The switches are read and written under OUTDIR's lock (`wait` as for render), so two
+    /// switches at once cannot lose one another.
     public static func apply(spec: SiteSpec, outputDirectory: String, switches: [BootSwitch] = [],
-                             force: Bool) throws(InputError) -> Result {
+                             force: Bool, wait: Bool = false) throws(InputError) -> Result {
         guard let boot = spec.boot else {
             throw InputError(file: spec.source, "the spec has no boot: section", hint: "add boot: with kernel, server and subnet (docs/boot.md)")
         }
@@ -28,23 +30,30 @@ public enum BootWriter {
         } else {
             serverDirectory = try absoluteServerDirectory(outputDirectory)
         }
-        var switched = try BootActions.read(outputDirectory: outputDirectory)
         let site0 = try BootSite(spec: spec, serverDirectory: serverDirectory)
         let known = Set(site0.hosts.map(\.name.key))
-        for change in switches {
-            guard known.contains(change.host.key) else {
-                throw InputError(file: "--switch", "no host \(change.host) with a MAC address in \(spec.source)",
-                                 hint: "switch a host the spec lists with mac:")
-            }
-            switched.actions[change.host.key] = change.action
+        for change in switches where !known.contains(change.host.key) {
+            throw InputError(file: "--switch", "no host \(change.host) with a MAC address in \(spec.source)",
+                             hint: "switch a host the spec lists with mac:")
         }
+        let lock = try OutputLock.acquire(outputDirectory, wait: wait)
+        defer { lock.release() }
+        var switched = try BootActions.read(outputDirectory: outputDirectory)
+        for change in switches { switched.actions[change.host.key] = change.action }
         // A switch to the spec's own action is no switch.
         for host in site0.hosts where switched.actions[host.name.key] == boot.action(of: host) {
             switched.actions[host.name.key] = nil
         }
         let site = try BootSite(spec: spec, serverDirectory: serverDirectory, switched: switched)
-        let report = try RenderWriter.apply(outputDirectory: outputDirectory, base: nil, generated: site.generatedFiles(), force: force)
-        return Result(report: report, site: site)
+        // RenderWriter.apply's steps, under the lock this function already holds.
+        let plan = try RenderWriter.plan(outputDirectory: outputDirectory, base: nil, generated: site.generatedFiles(), force: force)
+        if let first = plan.conflicts.first {
+            var error = first
+            if plan.conflicts.count > 1 { error.message += " (and \(plan.conflicts.count - 1) more conflicts)" }
+            throw error
+        }
+        try RenderWriter.execute(plan, in: outputDirectory)
+        return Result(report: plan.report, site: site)
     }
 
     /// OUTDIR as an absolute path, for the files the server configs name; it must be a path
