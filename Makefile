@@ -5,7 +5,7 @@ BUILD_PACKAGES := libpcre2-dev pkg-config
 TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what
 BENCH_PACKAGES := systemd virt-what hyperfine time
 
-.PHONY: render test deps test-deps build release bench golden leak-check clean
+.PHONY: render test deps test-deps build release bench golden leak-check fuzz clean
 
 ## Render the embedded default site into $(OUT) (default ./fai-config).
 render: deps
@@ -48,6 +48,14 @@ leak-check: deps
 ## Regenerate golden/ on purpose; read `git diff golden/` before committing.
 golden: deps
 	FAIGEN_UPDATE_GOLDEN=1 $(SWIFT) test --filter Golden
+
+## Run every fuzz target (FuzzTests) longer than the test suite does, with a new seed each time:
+## FUZZ_ITERATIONS inputs per target; the input being tried is kept in .build/fuzz/TARGET.
+FUZZ_ITERATIONS ?= 20000
+fuzz: deps test-deps
+	$(SWIFT) build --build-tests
+	FAIGEN_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) FAIGEN_FUZZ_SEED=$$(date +%s) FAIGEN_FUZZ_SAVE=.build/fuzz \
+		$(SWIFT) test --skip-build --filter FuzzTests
 
 clean:
 	rm -rf .build

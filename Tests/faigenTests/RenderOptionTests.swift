@@ -28,8 +28,27 @@ import Glibc
         let out = dir.appendingPathComponent("config")
         let result = try faigen("render", "--nfsroot-list", dir.appendingPathComponent("nope").path, out.path, directory: dir)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("no such nfsroot package list"))
+        #expect(result.stderr.contains("nope:1:1: no such file (give the path of the FAI server's nfsroot package list"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    /// 7.13: a site that keeps /etc/fai in git links the list; the old main said "no such list".
+    @Test func nfsrootListThroughASymlinkIsFollowedAndStaysALink() throws {
+        let dir = try scratchDirectory()
+        let real = dir.appendingPathComponent("etc-fai/NFSROOT")
+        try FileManager.default.createDirectory(at: real.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "PACKAGES install-norec\nnfs-common\n".write(to: real, atomically: true, encoding: .utf8)
+        let link = dir.appendingPathComponent("NFSROOT")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "etc-fai/NFSROOT")
+        let result = try faigen("render", "--nfsroot-list", link.path, dir.appendingPathComponent("config").path, directory: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "etc-fai/NFSROOT")
+        #expect(try String(contentsOf: real, encoding: .utf8).contains("\npcre2-utils\n"))
+        // A link to nothing is named as such.
+        let dangling = dir.appendingPathComponent("dangling")
+        try FileManager.default.createSymbolicLink(atPath: dangling.path, withDestinationPath: "nowhere")
+        let broken = try faigen("render", "--nfsroot-list", dangling.path, dir.appendingPathComponent("config2").path, directory: dir)
+        #expect(broken.status == 2 && broken.stderr.contains("dangling:1:1: a symlink to nothing"), "\(broken.stderr)")
     }
 
     @Test func templatesDirectoryReplacesABuiltInTemplate() throws {
