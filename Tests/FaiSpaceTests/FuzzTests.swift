@@ -171,8 +171,9 @@ struct Fuzzer {
         }
     }
 
-    /// DMI strings and /proc values: each fuzzed input written as every file source of a
-    /// snapshot, read back through `--root`, and the built-in table run over it.
+    /// DMI strings and /proc values: each fuzzed input written as four file sources of a
+    /// snapshot (in turn, so every source gets inputs), read back through `--root`, and the
+    /// built-in table run over it.
     @Test(.timeLimit(.minutes(FuzzTests.minutes))) func dmiAndProcValues() throws {
         let table = try DetectionTable.builtin()
         let scratch = try scratchDirectory()
@@ -185,8 +186,10 @@ struct Fuzzer {
         try Self.run("dmi-proc", tokens: ["QEMU", "KVM", "Xen", "VMware, Inc.", "\u{0}", "container=lxc\u{0}", "envID:\t7\n", "control_d",
                                           "flags\t\t: hypervisor\n", "Amazon EC2", "  \n", "\u{FF}\u{FE}"]) { input in
             round += 1
-            let root = scratch.appendingPathComponent("root\(round % 4)")
-            for source in sources {
+            let root = scratch.appendingPathComponent("root\(round)")
+            defer { try? FileManager.default.removeItem(at: root) }
+            for offset in 0..<4 {
+                let source = sources[(round * 4 + offset) % sources.count]
                 let file = root.appendingPathComponent(source.snapshotPath!)
                 try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(input).write(to: file)
