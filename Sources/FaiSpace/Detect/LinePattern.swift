@@ -109,7 +109,7 @@ public struct LinePattern: Sendable {
     /// What `pcre2grep -q` says on `text`, with the time `budget` (see ``MatchBudget``).
     public func search(_ text: UnsafeRawBufferPointer, budget: MatchBudget = .unlimited) -> LineSearch {
         let layout = Pcre2grepBuffer.layout(of: text)
-        var result = search(text, upTo: layout.refusedLine?.lowerBound ?? text.count, longLines: layout.hasLongLine,
+        var result = search(text, from: 0, upTo: layout.refusedLine?.lowerBound ?? text.count, longLines: layout.hasLongLine,
                             budget: budget, errorsBefore: 0)
         if result.line == nil, result.failure == nil, let refused = layout.refusedLine {
             result.failure = Pcre2grepBuffer.refusal(text, line: refused)
@@ -117,10 +117,13 @@ public struct LinePattern: Sendable {
         return result
     }
 
-    /// The search of `text[0..<end]`, which holds whole lines, after `errorsBefore` limit errors.
-    func search(_ text: UnsafeRawBufferPointer, upTo end: Int, longLines: Bool, budget: MatchBudget,
+    /// The search of the lines in `text[from..<end]` (`from` at a line start, `end` after a
+    /// newline or at the text's end), after `errorsBefore` limit errors; ranges and messages
+    /// count from the start of `text`.
+    func search(_ text: UnsafeRawBufferPointer, from: Int, upTo end: Int, longLines: Bool, budget: MatchBudget,
                 errorsBefore: Int) -> LineSearch {
         var errors = errorsBefore
+        // Nothing after `end` is seen; what comes before `from` is only ever a newline's far side.
         let subject = UnsafeRawBufferPointer(rebasing: text[0..<end])
         func gaveUp(_ reason: String) -> LineSearch { LineSearch(limitErrors: errors - errorsBefore, failure: reason) }
         return lineRegex.withScanner { lineScanner -> LineSearch in
@@ -152,9 +155,9 @@ public struct LinePattern: Sendable {
                 return LineSearch(limitErrors: errors - errorsBefore)
             }
             // A long line makes the whole-text search quadratic: go line by line, with the literal check.
-            guard let textRegex, !longLines else { return lineByLine(from: 0) }
+            guard let textRegex, !longLines else { return lineByLine(from: from) }
             return textRegex.withScanner { textScanner -> LineSearch in
-                var start = 0
+                var start = from
                 while start < end {
                     if budget.isExhausted { return gaveUp(LinePattern.budgetMessage(at: start, in: subject)) }
                     switch textScanner.search(subject, from: start) {
@@ -274,15 +277,12 @@ public struct LinePattern: Sendable {
                 let piece = 256 * 1024
                 for part in lineAlignedPieces(of: text, from: segments[segment].lowerBound, to: segments[segment].upperBound,
                                               count: max(1, segments[segment].count / piece)) where !pending.isEmpty {
-                    let chunk = UnsafeRawBufferPointer(rebasing: text[part])
                     pending.removeAll { index in
-                        var result = patterns[index].search(chunk, upTo: chunk.count, longLines: layout.hasLongLine,
-                                                            budget: budget, errorsBefore: errors[index])
+                        var result = patterns[index].search(text, from: part.lowerBound, upTo: part.upperBound,
+                                                            longLines: layout.hasLongLine, budget: budget,
+                                                            errorsBefore: errors[index])
                         errors[index] += result.limitErrors
                         result.limitErrors = errors[index]
-                        if let line = result.line {
-                            result.line = (line.lowerBound + part.lowerBound)..<(line.upperBound + part.lowerBound)
-                        }
                         guard result.line != nil || result.failure != nil else { return false }
                         row[index] = result
                         return true
