@@ -49,12 +49,13 @@ leak-check: deps
 golden: deps
 	FAIGEN_UPDATE_GOLDEN=1 $(SWIFT) test --filter Golden
 
-## Run every fuzz target (FuzzTests) longer than the test suite does, with a new seed each time:
-## FUZZ_ITERATIONS inputs per target; the input being tried is kept in .build/fuzz/TARGET.
+## Run every fuzz target (FuzzTests, ManifestFuzzTests) longer than the test suite does, with a
+## new seed each time: FUZZ_ITERATIONS inputs per target; the input being tried is kept in
+## .build/fuzz/TARGET.
 FUZZ_ITERATIONS ?= 20000
 fuzz: deps test-deps
 	$(SWIFT) build --build-tests
-	FAIGEN_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) FAIGEN_FUZZ_SEED=$$(date +%s) FAIGEN_FUZZ_SAVE=.build/fuzz \
+	FAIGEN_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) FAIGEN_FUZZ_COUNT=$(FUZZ_ITERATIONS) FAIGEN_FUZZ_SEED=$$(date +%s) FAIGEN_FUZZ_SAVE=.build/fuzz \
 		$(SWIFT) test --skip-build --filter FuzzTests
 
 clean:
