@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= fai-config
 BUILD_PACKAGES := libpcre2-dev pkg-config
-TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what
+TEST_PACKAGES := fai-client fai-server fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what
 BENCH_PACKAGES := systemd virt-what hyperfine time
 
 .PHONY: render test deps test-deps build release bench golden leak-check clean
@@ -10,7 +10,7 @@ BENCH_PACKAGES := systemd virt-what hyperfine time
 ## Render the embedded default site into $(OUT) (default ./fai-config).
 render: deps
 	$(SWIFT) build -c release --product faigen
-	.build/release/faigen render $(OUT)
+	.build/release/faigen render --starter $(OUT)
 
 ## Run the whole test suite (installs what the tests need first): the static release
 ## binary's check in a toolchain-free chroot, then every Swift test.

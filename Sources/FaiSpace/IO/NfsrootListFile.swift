@@ -8,8 +8,8 @@ public enum NfsrootListFile {
             throw InputError(file: path, "no such nfsroot package list", hint: "give the FAI server's /etc/fai/NFSROOT")
         }
         let existing = try FileSystem.readFile(path)
-        let header = Generators(specName: spec.source).header
-        return try NfsrootMerge.merged(existing: existing, path: path, groups: spec.nfsroot ?? [], header: header)
+        let header = Generators(specName: spec.origin).header
+        return try NfsrootMerge.merged(existing: existing, path: path, header: header)
     }
 
     /// Writes planned content atomically, keeping the file's mode.

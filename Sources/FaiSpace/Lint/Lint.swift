@@ -44,6 +44,8 @@ public enum Lint {
         ClassNameCharacters(),
         ClassNameCase(),
         UndefinedClass(),
+        RepeatedHostClass(),
+        TwoBootLoaders(),
     ]
 
     /// Reads the config space at `root` and returns every finding, sorted. Only a root that

@@ -1,6 +1,72 @@
 // SiteRender: the files a site spec generates; RenderWriter writes them.
 
+/// What a render makes over a hand-written config space: the files, what it left out of them
+/// so FAI's tools accept the result, and the findings about hand-written files it cannot change.
+public struct SiteRendering: Sendable {
+    public var files: [GeneratedFile]
+    /// What the render did about the hand-written space, one line each (`class/web01: ...`).
+    public var notes: [String]
+    /// Problems of the hand-written files that only their owner can fix, with the fix.
+    public var warnings: [Finding]
+}
+
 extension SiteSpec {
+    /// The checks a render runs over the hand-written space with its generated files laid over.
+    public static let renderChecks: [any LintCheck] = [TwoBootLoaders(), RepeatedHostClass()]
+
+    /// The generated files laid over `space`, the hand-written config space (the `--base`, or
+    /// what OUTDIR holds): a host's `class/HOSTNAME` leaves out the classes the space's class
+    /// scripts, the host name rules or fai-class itself already give that host, since fai-class
+    /// -T stops on a class defined twice; and the findings of `renderChecks` over the result.
+    public func rendering(templates: TemplateSet = .embedded, over space: ConfigSpace?) throws(InputError) -> SiteRendering {
+        var files = try generatedFiles(templates: templates)
+        guard let space else { return SiteRendering(files: files, notes: [], warnings: []) }
+        let generatedPaths = Set(files.map(\.path))
+        let handWritten = space.classScripts.filter { !generatedPaths.contains($0.file.path) }
+        let reading = ClassScriptReading(handWritten)
+        let rules: [(PCRE2Regex, [String])] = (hostnameClasses ?? []).compactMap { rule in
+            (try? PCRE2Regex(rule.pattern)).map { ($0, rule.classes) }
+        }
+        var notes: [String] = []
+        let generators = Generators(templates: templates, specName: origin)
+        for host in hosts where !host.classes.isEmpty {
+            var given: [String: String] = [:]
+            for printed in reading.classes(forHost: host.name) where given[printed.name] == nil {
+                given[printed.name] = "\(printed.path):\(printed.line)"
+            }
+            for (regex, classes) in rules where regex.matches(host.name) {
+                for name in classes where given[name] == nil { given[name] = Generators.hostnameScriptPath }
+            }
+            for name in FAIFacts.alwaysDefinedClasses.union([host.name]) { given[name] = "fai-class itself" }
+            var kept: [String] = []
+            var dropped: [String: [String]] = [:]
+            for name in host.classes {
+                if let by = given[name] {
+                    dropped[by, default: []].append(name)
+                } else if !kept.contains(name) {
+                    kept.append(name)
+                }
+            }
+            guard !dropped.isEmpty else { continue }
+            let path = "class/\(host.name)"
+            files.removeAll { $0.path == path }
+            var reduced = host
+            reduced.classes = kept
+            if let file = try generators.hostClassFile(reduced) { files.append(file) }
+            for (by, names) in dropped.sorted(by: { $0.key < $1.key }) {
+                notes.append("\(path): \(names.joined(separator: " ")) left out, \(by) gives \(names.count == 1 ? "it" : "them") to \(host.name) already")
+            }
+        }
+        files.sort { $0.path < $1.path }
+        var entries = space.entries.filter { !generatedPaths.contains($0.path) }
+        entries += files.map(TreeEntry.file)
+        let (merged, problems) = ConfigSpace.classify(entries)
+        let subject = LintSubject(root: "", space: merged, problems: problems)
+        let warnings = Self.renderChecks.flatMap { $0.findings(in: subject) }
+            .filter { !generatedPaths.contains($0.path) }.sorted()
+        return SiteRendering(files: files, notes: notes, warnings: warnings)
+    }
+
     /// The config-space files this spec generates, filled from `templates`. Each part comes
     /// from its key, so a spec of `site:` and `version:` alone generates nothing: `detect`
     /// (or `grub_legacy`, whose class it defines) the kernel-log class script, `ganeti` the
@@ -19,7 +85,7 @@ extension SiteSpec {
     }
 
     private func files(templates: TemplateSet) throws(InputError) -> [GeneratedFile] {
-        let generators = Generators(templates: templates, specName: source)
+        let generators = Generators(templates: templates, specName: origin)
         var files: [GeneratedFile] = []
         if detect != nil || grubLegacy != nil { files.append(try generators.detectScript(rules: detect ?? [])) }
         if let hostnameClasses {
