@@ -17,7 +17,7 @@ extension SiteSpec {
     /// The generated files laid over `space`, the hand-written config space (the `--base`, or
     /// what OUTDIR holds): a host's `class/HOSTNAME` leaves out the classes the space's class
     /// scripts, the host name rules or fai-class itself already give that host, since fai-class
-    /// -T stops on a class defined twice; and the findings of `renderChecks` over the result.
+    /// -T warns about a class defined twice and exits 2; and the findings of `renderChecks` over the result.
     public func rendering(templates: TemplateSet = .embedded, over space: ConfigSpace?) throws(InputError) -> SiteRendering {
         var files = try generatedFiles(templates: templates)
         guard let space else { return SiteRendering(files: files, notes: [], warnings: []) }

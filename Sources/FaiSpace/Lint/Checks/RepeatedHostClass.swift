@@ -10,7 +10,7 @@ public struct RepeatedHostClass: LintCheck {
     public let summary = "a hostname class file that repeats a class the host already gets"
     public let rationale = """
         fai-class appends the classes of `class/HOSTNAME` after those the class scripts print, \
-        without looking for repeats. FAI runs it as `fai-class -T`, which then stops with \
+        without looking for repeats. FAI runs it as `fai-class -T`, which then ends with \
         "WARNING. Following classes are defined multiple times" and exit status 2, and \
         install_packages reads the package list of a repeated class twice. A class script is \
         read, not run: an `echo` of class names at its top level, or in the arm of a \
@@ -49,7 +49,7 @@ public struct RepeatedHostClass: LintCheck {
         var out: [Finding] = []
         for host in subject.space.hostClassFiles {
             out += Self.repeats(in: host, reading: reading).map { repeat_ in
-                finding(host.file.path, line: repeat_.line, "\(repeat_.name) is given to \(host.hostname) already by \(repeat_.givenBy), so fai-class -T stops with \"defined multiple times\" (exit 2) and install_packages reads its package list twice (remove \(repeat_.name) from this line)")
+                finding(host.file.path, line: repeat_.line, "\(repeat_.name) is given to \(host.hostname) already by \(repeat_.givenBy), so fai-class -T ends with \"defined multiple times\" (exit 2) and install_packages reads its package list twice (remove \(repeat_.name) from this line)")
             }
         }
         return out
