@@ -175,6 +175,12 @@ func applyLineFixes(_ stderr: String, base: URL) throws -> Int {
         #expect(first.status == 0, "\(first.stderr)")
         // The hand-written class/60-misc prints GRUB_PC and GRUB_EFI for XenServer guests too.
         #expect(first.stderr.contains("\(base.path)/class/60-misc:8:") && first.stderr.contains("[two-boot-loaders]"), "\(first.stderr)")
+        // As rendered, before the fix: the XenServer guest gets GRUB_PC, grub-pc beside grub-legacy.
+        let unfixed = FaiInstallRun(config: config, scratch: dir.appendingPathComponent("unfixed"))
+        let guest = try unfixed.faiClass(fqdn: "xen01.example.com", kernelLog: kernelLogs.appendingPathComponent("xen-pv.log"))
+        #expect(guest.classes.contains("XENSERVER") && guest.classes.contains("GRUB_PC"), "\(guest.classes)")
+        let unfixedPackages = try unfixed.packages(classes: guest.classes).packages
+        #expect(unfixedPackages.contains("grub-pc") && unfixedPackages.contains("grub-legacy"), "\(unfixedPackages)")
         #expect(try applyLineFixes(first.stderr, base: base) == 2, "\(first.stderr)")
         #expect(first.stderr.contains("(change the line to `    ifclass XENSERVER || echo GRUB_PC`)"), "\(first.stderr)")
         let second = try faigen("render", "--spec", spec.path, "--base", base.path, config.path)

@@ -29,6 +29,8 @@ extension SiteSpec {
         }
         var notes: [String] = []
         let generators = Generators(templates: templates, specName: origin)
+        // class/HOSTNAME of each host that repeats a class, as it is without the repeats (nil: no file).
+        var reduced: [String: GeneratedFile?] = [:]
         for host in hosts where !host.classes.isEmpty {
             var given: [String: String] = [:]
             for printed in reading.classes(forHost: host.name) where given[printed.name] == nil {
@@ -49,15 +51,19 @@ extension SiteSpec {
             }
             guard !dropped.isEmpty else { continue }
             let path = "class/\(host.name)"
-            files.removeAll { $0.path == path }
-            var reduced = host
-            reduced.classes = kept
-            if let file = try generators.hostClassFile(reduced) { files.append(file) }
+            var shorter = host
+            shorter.classes = kept
+            reduced[path] = try generators.hostClassFile(shorter)
             for (by, names) in dropped.sorted(by: { $0.key < $1.key }) {
                 notes.append("\(path): \(names.joined(separator: " ")) left out, \(by) gives \(names.count == 1 ? "it" : "them") to \(host.name) already")
             }
         }
-        files.sort { $0.path < $1.path }
+        if !reduced.isEmpty {
+            files = files.compactMap { file in
+                guard let replacement = reduced[file.path] else { return file }
+                return replacement
+            }
+        }
         var entries = space.entries.filter { !generatedPaths.contains($0.path) }
         entries += files.map(TreeEntry.file)
         let (merged, problems) = ConfigSpace.classify(entries)
