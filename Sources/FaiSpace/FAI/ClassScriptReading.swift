@@ -109,14 +109,15 @@ public struct ClassScriptReading: Sendable {
                 if armOpen {
                     let ends = body.contains(";;")
                     let statement = ends ? String(body[..<body.range(of: ";;")!.lowerBound]) : String(body)
-                    for command in statement.split(separator: ";") where armDepth == 0 {
-                        if let names = Self.echoedClasses(command) {
+                    // Command by command, so `if X; then echo A; fi` counts as nested.
+                    for command in statement.split(separator: ";") {
+                        if armDepth == 0, let names = Self.echoedClasses(command) {
                             current[current.count - 1].printed += names.map { PrintedClass(name: $0, path: path, line: lineNumber) }
                         }
-                    }
-                    for word in statement.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" }).map(String.init) {
-                        if openers.contains(word) { armDepth += 1 }
-                        if closers.contains(word) { armDepth = max(0, armDepth - 1) }
+                        for word in command.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
+                            if openers.contains(word) { armDepth += 1 }
+                            if closers.contains(word) { armDepth = max(0, armDepth - 1) }
+                        }
                     }
                     if ends {
                         armOpen = false

@@ -88,8 +88,8 @@ public struct SiteSpec: Sendable, Hashable {
     public static func locate(explicitPath: String?, directory: String, outputDirectory: String? = nil,
                               base: String? = nil, starter: Bool = false) throws(InputError) -> SiteSpec {
         if starter {
-            guard explicitPath == nil else {
-                throw InputError(file: explicitPath!, "--spec and --starter both name a spec", hint: "give one of them")
+            if let explicitPath {
+                throw InputError(file: explicitPath, "--spec and --starter both name a spec", hint: "give one of them")
             }
             return try SiteSpec(yaml: defaultSiteSpec, file: defaultSiteSpecName)
         }
