@@ -257,6 +257,7 @@ func applyLineFixes(_ stderr: String, base: URL) throws -> Int {
         let config = dir.appendingPathComponent("config")
         let render = try faigen("render", "--spec", spec.path, "--base", base.path, config.path)
         #expect(render.status == 0, "\(render.stderr)")
+        #expect(render.stdout.contains("hooks/setup.DEFAULT.sh:4: cuts HOSTNAME at the first dot") && render.stdout.contains("only the short name in softupdate"), "\(render.stdout)")
         let fai = FaiInstallRun(config: config, scratch: dir)
         let (classes, result) = try fai.faiClass(fqdn: "web01.example.com", kernelLog: kernelLogs.appendingPathComponent("kvm.log"))
         #expect(result.status == 0, "\(result.stderr)")

@@ -58,6 +58,7 @@ extension SiteSpec {
                 notes.append("\(path): \(names.joined(separator: " ")) left out, \(by) gives \(names.count == 1 ? "it" : "them") to \(host.name) already")
             }
         }
+        notes += fqdnNotes(space)
         if !reduced.isEmpty {
             files = files.compactMap { file in
                 guard let replacement = reduced[file.path] else { return file }
@@ -71,6 +72,20 @@ extension SiteSpec {
         let warnings = Self.renderChecks.flatMap { $0.findings(in: subject) }
             .filter { !generatedPaths.contains($0.path) }.sorted()
         return SiteRendering(files: files, notes: notes, warnings: warnings)
+    }
+
+    /// A setup hook that cuts HOSTNAME at the first dot (fai-doc's `HOSTNAME=${HOSTNAME%%.*}`)
+    /// runs before fai-class: say where, and when a pattern with a dot still sees the FQDN.
+    func fqdnNotes(_ space: ConfigSpace) -> [String] {
+        let dotted = (hostnameClasses ?? []).map(\.pattern).filter { $0.contains("\\.") }
+        guard !dotted.isEmpty else { return [] }
+        var notes: [String] = []
+        for hook in space.hooks where hook.task == "setup" {
+            let lines = String(decoding: hook.file.contents, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            guard let index = lines.firstIndex(where: { $0.contains("HOSTNAME") && $0.contains("%%.*") && !$0.hasPrefix("#") }) else { continue }
+            notes.append("\(hook.file.path):\(index + 1): cuts HOSTNAME at the first dot before fai-class runs; \(Generators.hostnameScriptPath) also matches the name from hostname= on the kernel command line, so the patterns with a dot (\(dotted.joined(separator: ", "))) see the FQDN Ganeti passed during an install from the nfsroot, but only the short name in softupdate and dirinstall")
+        }
+        return notes
     }
 
     /// The config-space files this spec generates, filled from `templates`. Each part comes
