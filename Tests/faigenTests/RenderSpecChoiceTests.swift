@@ -53,6 +53,17 @@ private func tree(_ root: URL) throws -> [String: String] {
         #expect(result.status == 2 && result.stderr.contains("no site spec"), "\(result.stderr)")
     }
 
+    /// The manifest is read as a render reads it: a path out of the directory is an error at
+    /// its line, and nothing outside is read to decide whether the starter may go there.
+    @Test func aManifestPathOutOfTheDirectoryIsAnError() throws {
+        let dir = try scratchDirectory()
+        let out = dir.appendingPathComponent("config")
+        try FileManager.default.createDirectory(at: out.appendingPathComponent(".faigen"), withIntermediateDirectories: true)
+        try "100644 \(String(repeating: "0", count: 64)) ../outside\n".write(to: out.appendingPathComponent(".faigen/manifest"), atomically: true, encoding: .utf8)
+        let result = try faigen("render", out.path, directory: dir)
+        #expect(result.status == 2 && result.stderr.contains(".faigen/manifest:1:"), "\(result.stderr)")
+    }
+
     /// `make render`: into a new directory, again over its own render, and --starter anywhere.
     @Test func starterIntoANewDirectoryAndOverItself() throws {
         let dir = try scratchDirectory()
