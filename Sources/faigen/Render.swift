@@ -20,7 +20,10 @@ struct Render: ParsableCommand {
             With --base DIR, the config space in DIR is copied into OUTDIR through faigen's \
             model (same bytes, modes, symlinks, empty directories) and the generated files \
             are laid over it; without --base, OUTDIR is rendered in place and everything \
-            already there stays.
+            already there stays. Over that hand-written space class/HOSTNAME leaves out the \
+            classes its class scripts already give the host (fai-class -T exits 2 on a class \
+            given twice), and render warns, at the hand-written file and line with the fix, \
+            where a class script gives XenServer guests a second boot loader.
 
             faigen records what it wrote in OUTDIR/.faigen/manifest (MODE SHA256 PATH per \
             file). On the next render a file faigen wrote and you edited since is reported \
