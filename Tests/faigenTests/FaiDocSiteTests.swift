@@ -265,3 +265,19 @@ func applyLineFixes(_ stderr: String, base: URL) throws -> Int {
         #expect(classes.contains("WEB") && classes.contains("SHORT"), "\(classes)")
     }
 }
+
+@Suite struct DetectedClassListedForAHost {
+    /// A host that lists XENSERVER gets it twice on a Xen guest, where the kernel-log script
+    /// defines it too: render says so, and fai-class -T shows it is true.
+    @Test func renderNamesTheHostAndFaiClassAgrees() throws {
+        let dir = try scratchDirectory()
+        let spec = dir.appendingPathComponent("site.yaml")
+        try "site: xen\nversion: 1\ndetect: []\nhosts: [{name: xen01, classes: [XENSERVER]}]\n".write(to: spec, atomically: true, encoding: .utf8)
+        let render = try faigen("render", "--spec", spec.path, dir.appendingPathComponent("config").path)
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(render.stdout.contains("class/xen01: XENSERVER also comes from class/60-detect-XenServer"), "\(render.stdout)")
+        let space = RenderedSpace(existing: dir)
+        let (_, result) = try space.faiClass(hostname: "xen01", log: kernelLogs.appendingPathComponent("xen-pv.log"))
+        #expect(result.status == 2 && result.stderr.contains("defined multiple times"), "\(result.stderr)")
+    }
+}

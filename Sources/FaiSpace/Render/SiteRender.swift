@@ -15,12 +15,12 @@ extension SiteSpec {
     public static let renderChecks: [any LintCheck] = [TwoBootLoaders(), RepeatedHostClass()]
 
     /// The generated files laid over `space`, the hand-written config space (the `--base`, or
-    /// what OUTDIR holds): a host's `class/HOSTNAME` leaves out the classes the space's class
+    /// what OUTDIR holds; nil for none): a host's `class/HOSTNAME` leaves out the classes the space's class
     /// scripts, the host name rules or fai-class itself already give that host, since fai-class
     /// -T warns about a class defined twice and exits 2; and the findings of `renderChecks` over the result.
     public func rendering(templates: TemplateSet = .embedded, over space: ConfigSpace?) throws(InputError) -> SiteRendering {
         var files = try generatedFiles(templates: templates)
-        guard let space else { return SiteRendering(files: files, notes: [], warnings: []) }
+        let space = space ?? ConfigSpace()
         let generatedPaths = Set(files.map(\.path))
         let handWritten = space.classScripts.filter { !generatedPaths.contains($0.file.path) }
         let reading = ClassScriptReading(handWritten)
@@ -56,6 +56,16 @@ extension SiteSpec {
             reduced[path] = try generators.hostClassFile(shorter)
             for (by, names) in dropped.sorted(by: { $0.key < $1.key }) {
                 notes.append("\(path): \(names.joined(separator: " ")) left out, \(by) gives \(names.count == 1 ? "it" : "them") to \(host.name) already")
+            }
+        }
+        // Classes the kernel-log script defines only where its log matches: a host that lists
+        // one as well gets it twice there, which no render can know in advance.
+        if detect != nil || grubLegacy != nil {
+            let detected = Set(([KernelLogRule.xenServer] + (detect ?? [])).flatMap(\.classes))
+            for host in hosts {
+                let both = host.classes.filter { detected.contains($0) }
+                guard !both.isEmpty else { continue }
+                notes.append("class/\(host.name): \(both.joined(separator: " ")) also comes from \(Generators.detectScriptPath) where the kernel log matches; on such a host fai-class -T finds it twice (leave it to the detection)")
             }
         }
         notes += fqdnNotes(space)
