@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= fai-config
 BUILD_PACKAGES := libpcre2-dev pkg-config
-TEST_PACKAGES := fai-client fai-server fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what strace git
+TEST_PACKAGES := fai-client fai-server fai-doc fai-setup-storage shellcheck pcre2-utils perl valgrind systemd virt-what strace git
 BENCH_PACKAGES := systemd virt-what hyperfine time
 
 .PHONY: render test deps test-deps build release bench golden leak-check clean
