@@ -81,8 +81,9 @@ struct Render: ParsableCommand {
                 try TemplateSet.overriding(with: URL(fileURLWithPath: path))
             } ?? .embedded
             // The hand-written space the files land in: the base, else what OUTDIR holds.
-            let handWritten = try baseSpace ?? (FileManager.default.fileExists(atPath: outputDirectory)
-                ? ConfigSpaceReader.readReporting(outputDirectory).space : nil)
+            // (A tree the reader refuses is left to the writer's checks, unanalysed.)
+            let handWritten = baseSpace ?? (FileManager.default.fileExists(atPath: outputDirectory)
+                ? try? ConfigSpaceReader.read(outputDirectory) : nil)
             let rendering = try siteSpec.rendering(templates: templateSet, over: handWritten)
             let generated = rendering.files
             // Worked out before the render writes, so a bad list changes nothing.

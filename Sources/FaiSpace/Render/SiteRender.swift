@@ -78,7 +78,7 @@ extension SiteSpec {
         var entries = space.entries.filter { !generatedPaths.contains($0.path) }
         entries += files.map(TreeEntry.file)
         let (merged, problems) = ConfigSpace.classify(entries)
-        let subject = LintSubject(root: "", space: merged, problems: problems)
+        let subject = LintSubject(root: "", read: LintRead(space: merged, problems: problems, links: [], oversized: [:], undecodableNames: [], realPaths: [:]))
         let warnings = Self.renderChecks.flatMap { $0.findings(in: subject) }
             .filter { !generatedPaths.contains($0.path) }.sorted()
         return SiteRendering(files: files, notes: notes, warnings: warnings)
