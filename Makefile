@@ -11,7 +11,7 @@ BENCH_PACKAGES := systemd virt-what hyperfine time
 ## Render the embedded default site into $(OUT) (default ./fai-config).
 render: deps
 	$(SWIFT) build -c release --product faigen
-	.build/release/faigen render $(OUT)
+	.build/release/faigen render --starter $(OUT)
 
 ## Run the whole test suite (installs what the tests need first): the static release
 ## binary's check in a toolchain-free chroot, then every Swift test.

@@ -6,8 +6,8 @@ public enum NfsrootListFile {
     /// The list may be a symlink (a site keeping /etc/fai in git links it): it is followed.
     public static func plan(path: String, spec: SiteSpec) throws(InputError) -> [UInt8]? {
         let existing = try FileSystem.readNamedFile(path, expected: "the FAI server's nfsroot package list, /etc/fai/NFSROOT")
-        let header = Generators(specName: spec.source).header
-        return try NfsrootMerge.merged(existing: existing, path: path, groups: spec.nfsroot ?? [], header: header)
+        let header = Generators(specName: spec.origin).header
+        return try NfsrootMerge.merged(existing: existing, path: path, header: header)
     }
 
     /// Writes planned content atomically, keeping the file's mode. A symlink's target is
