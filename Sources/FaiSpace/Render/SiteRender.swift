@@ -33,13 +33,13 @@ extension SiteSpec {
         var reduced: [String: GeneratedFile?] = [:]
         for host in hosts where !host.classes.isEmpty {
             var given: [String: String] = [:]
-            for printed in reading.classes(forHost: host.name) where given[printed.name] == nil {
+            for printed in reading.classes(forHost: host.name.text) where given[printed.name] == nil {
                 given[printed.name] = "\(printed.path):\(printed.line)"
             }
-            for (regex, classes) in rules where regex.matches(host.name) {
+            for (regex, classes) in rules where regex.matches(host.name.text) {
                 for name in classes where given[name] == nil { given[name] = Generators.hostnameScriptPath }
             }
-            for name in FAIFacts.alwaysDefinedClasses.union([host.name]) { given[name] = "fai-class itself" }
+            for name in FAIFacts.alwaysDefinedClasses.union([host.name.text]) { given[name] = "fai-class itself" }
             var kept: [String] = []
             var dropped: [String: [String]] = [:]
             for name in host.classes {
