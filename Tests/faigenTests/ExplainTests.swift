@@ -160,6 +160,28 @@ func explainJSON(_ host: String, _ space: URL, _ extra: [String] = []) throws ->
         #expect(leftover.isEmpty)
     }
 
+    /// A `faigen facts save` snapshot of a Xen PV guest: the generated detection script sees
+    /// its kernel log (not the build machine's), fai-class agrees, and the class names the
+    /// rule and the kernel-log line that fired it, with or without running the scripts.
+    @Test func factsDecideDetectionWithEvidence() throws {
+        let space = try renderedOverExample.get()
+        let facts = repositoryRoot.appendingPathComponent("Tests/Fixtures/detect/xen-pv-domu/root").path
+        for extra in [[], ["--no-exec"]] {
+            let (_, json, stderr) = try explainJSON("xs01", space, ["--facts", facts] + extra)
+            let xen = (json["classes"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "XENSERVER" }
+            let origin = (xen?["origins"] as? [[String: Any]])?.first
+            #expect(origin?["file"] as? String == "class/60-detect-XenServer", "\(extra) \(stderr)")
+            #expect((origin?["detail"] as? String ?? "").contains("matches '(ACPI:.*Xen.*HVM|Booting paravirtualized kernel on Xen)': [    0.000000] Booting paravirtualized kernel on Xen"))
+            if extra.isEmpty {
+                let reference = try ClassScriptSandbox.run(configSpace: space.path, options: .init(hostname: "xs01", factsDirectory: facts, reference: true))
+                #expect(reference.faiClasses.contains("XENSERVER"))
+                #expect((json["class_list"] as? [String] ?? []) == reference.faiClasses)
+            }
+        }
+        let (_, plain, _) = try explainJSON("xs01", space)
+        #expect(!(plain["class_list"] as? [String] ?? ["XENSERVER"]).contains("XENSERVER"))
+    }
+
     @Test func noExecIsStaticWithUnknownsMarked() throws {
         let space = try renderedOverExample.get()
         let (_, web, _) = try explainJSON("web01", space, ["--no-exec"])
