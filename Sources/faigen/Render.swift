@@ -28,10 +28,15 @@ struct Render: ParsableCommand {
             the render before anything changes. Every file is written to a temporary name \
             and renamed into place.
 
+            One render at a time per OUTDIR: a second one stops with an error naming the \
+            first, or waits for it with --wait (a lock on OUTDIR/.faigen/lock, which a killed \
+            render does not leave held).
+
             Examples:
               faigen render /srv/fai/config
               faigen render --spec site.yaml --base /srv/fai/config-src /srv/fai/config
               faigen render --force /srv/fai/config
+              faigen render --wait /srv/fai/config
               faigen render --nfsroot-list /etc/fai/NFSROOT /srv/fai/config
             """
     )
@@ -54,6 +59,9 @@ struct Render: ParsableCommand {
     @Flag(name: .long, help: "Overwrite (or remove) generated files that were edited by hand since faigen wrote them.")
     var force = false
 
+    @Flag(name: .long, help: "When another faigen is rendering into OUTDIR, wait for it to finish instead of stopping at once.")
+    var wait = false
+
     @Argument(help: ArgumentHelp("The config space directory to render into (created if missing).", valueName: "outdir"))
     var outputDirectory: String
 
@@ -70,7 +78,7 @@ struct Render: ParsableCommand {
                 (path, try NfsrootListFile.plan(path: path, spec: siteSpec))
             }
             let report = try RenderWriter.apply(outputDirectory: outputDirectory, base: baseSpace,
-                                                generated: generated, force: force)
+                                                generated: generated, force: force, wait: wait)
             if let (path, contents) = nfsroot {
                 if let contents {
                     try NfsrootListFile.write(path: path, contents: contents)

@@ -23,6 +23,8 @@ import Glibc
         #expect(lines == [
             "100755 \(sha256Hex(Self.detect.contents)) class/60-detect-XenServer",
             "100755 \(sha256Hex(Self.hook.contents)) hooks/defclass.DEFAULT.sh",
+            "040755 - class",
+            "040755 - hooks",
         ])
         #expect(snapshot(out.path)["hooks/defclass.DEFAULT.sh"] == .file(mode: 0o755, contents: Self.hook.contents))
         let again = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook, Self.detect], force: false)
@@ -196,7 +198,7 @@ import Glibc
         let tree = snapshot(out.path, excluding: [".faigen"])
         for file in files { #expect(tree[file.path] == .file(mode: file.mode, contents: file.contents), "\(file.path)") }
         let manifest = try #require(text(out, ".faigen/manifest"))
-        #expect(manifest.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(manifest.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("04") }
             == files.sorted { $0.path < $1.path }.map { "\(String(0o100000 | $0.mode, radix: 8)) \(sha256Hex($0.contents)) \($0.path)" })
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(Manifest.pendingPath).path))
 
@@ -240,8 +242,85 @@ import Glibc
         #expect {
             try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
         } throws: { error in
-            (error as? InputError)?.description.contains("manifest:2:1: not a manifest line") == true
+            (error as? InputError)?.description.contains("manifest:2:8: not a SHA-256 in lower-case hex") == true
         }
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("hooks").path))
+    }
+
+    @Test func secondLockOnOneOutdirFailsUntilTheFirstIsReleased() throws {
+        let out = try scratchDirectory().appendingPathComponent("new/out")
+        let first = try OutputLock.acquire(out.path, wait: false)
+        #expect(throws: InputError.self) { _ = try OutputLock.acquire(out.path, wait: false) }
+        #expect(throws: InputError.self) {
+            try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        }
+        first.release()
+        // Released: the lock file and the directories made for it are gone, and the next one gets it.
+        #expect(!FileManager.default.fileExists(atPath: out.deletingLastPathComponent().path))
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".faigen/lock").path))
+    }
+
+    @Test func outdirThroughASymlinkedFaigenDirectoryIsRefused() throws {
+        let root = try scratchDirectory()
+        let out = root.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        #expect(symlink("../elsewhere", out.appendingPathComponent(".faigen").path) == 0)
+        #expect {
+            try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [Self.hook], force: false)
+        } throws: { error in
+            (error as? InputError)?.description.contains(".faigen: is not a directory") == true
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("elsewhere").path).isEmpty)
+    }
+
+    /// git stores 100644 or 100755 only: a 0640 file comes back 0644 (0664 under umask 002).
+    @Test(arguments: [(0o640, 0o644, true), (0o640, 0o664, true), (0o750, 0o755, true), (0o4755, 0o755, true),
+                      (0o640, 0o600, false), (0o755, 0o644, false), (0o640, 0o666, false), (0o644, 0o755, false)])
+    func modeGitGivesOnCheckoutIsNoEdit(written: UInt32, cloned: UInt32, adopted: Bool) throws {
+        let out = try scratchDirectory()
+        var file = Self.hook
+        file.mode = written
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [file], force: false)
+        #expect(chmod(out.appendingPathComponent(file.path).path, mode_t(cloned)) == 0)
+        let report = try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [file], force: false)
+        #expect(report.keptEdited == (adopted ? [] : [file.path]))
+        #expect(snapshot(out.path)[file.path] == .file(mode: adopted ? written : cloned, contents: file.contents))
+    }
+
+    @Test func directoriesFaigenMadeGoWhenNothingNeedsThem() throws {
+        let root = try scratchDirectory()
+        let baseDir = root.appendingPathComponent("base")
+        try FileManager.default.createDirectory(at: baseDir.appendingPathComponent("files/empty/inner"), withIntermediateDirectories: true)
+        #expect(chmod(baseDir.appendingPathComponent("files/empty").path, 0o750) == 0)
+        let out = root.appendingPathComponent("out")
+        try makeFile(out, "files/mine/keep", "a hand-written file\n")
+        try RenderWriter.apply(outputDirectory: out.path, base: try ConfigSpaceReader.read(baseDir.path), generated: [Self.hook], force: false)
+        #expect(snapshot(out.path)["files/empty"] == .directory(mode: 0o750))
+        #expect(text(out, Manifest.path)?.contains("040750 - files/empty\n") == true)
+        // The directory "files" was there before faigen: not recorded, never removed.
+        #expect(text(out, Manifest.path)?.contains(" - files\n") == false)
+        try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: [], force: false)
+        #expect(snapshot(out.path, excluding: [".faigen"]).keys.sorted() == ["files", "files/mine", "files/mine/keep"])
+    }
+
+    /// A walk up the parents of any path ends, one step per `/` at most (an absolute manifest
+    /// path once sent the walk into an endless loop).
+    @Test(arguments: ["/x", "/", "//", "a/b/c", "../x", "a//b/", "/\u{301}/x", "x"])
+    func everyWalkUpTheParentsEnds(path: String) {
+        var parent = path, steps = 0
+        while !parent.isEmpty, steps <= path.utf8.count {
+            parent = parent.parentPath
+            steps += 1
+        }
+        #expect(parent.isEmpty)
+        #expect(RelativePath.ancestors(of: path).count <= path.utf8.filter { $0 == 0x2F }.count)
+    }
+
+    @Test func ancestorsAreThePrefixesBeforeEachSlash() {
+        #expect(RelativePath.ancestors(of: "files/etc/motd/DEFAULT") == ["files", "files/etc", "files/etc/motd"])
+        #expect(RelativePath.ancestors(of: "a/\u{301}b/c") == ["a", "a/\u{301}b"])
+        #expect(RelativePath.ancestors(of: "name").isEmpty)
     }
 }

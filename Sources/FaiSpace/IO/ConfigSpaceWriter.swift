@@ -48,22 +48,7 @@ extension ConfigSpace {
     }
 }
 
-/// A path inside a config space: relative, `/`-separated, no empty, `.` or `..` part.
+/// A path inside a config space (see ``RelativePath``), or an error naming it.
 func validateRelativePath(_ path: String) throws(InputError) {
-    guard !path.isEmpty, !path.hasPrefix("/"), !hasEmptyOrDotPart(path) else {
-        throw InputError(file: path, "is not a relative path inside the config space",
-                         hint: "use a path like class/50-host-classes, without leading /, . or ..")
-    }
-}
-
-/// Whether a path has an empty, `.` or `..` part. An ASCII path is checked on its bytes
-/// (every rendered path is checked); another is split by Character, where a `/` followed
-/// by a combining mark is not a separator.
-private func hasEmptyOrDotPart(_ path: String) -> Bool {
-    guard path.utf8.allSatisfy({ $0 < 0x80 }) else {
-        return path.pathComponents.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
-    }
-    return path.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).contains { part in
-        part.isEmpty || part.elementsEqual([0x2E]) || part.elementsEqual([0x2E, 0x2E])
-    }
+    if let problem = RelativePath.problem(path) { throw problem.error(path) }
 }

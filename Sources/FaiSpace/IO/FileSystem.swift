@@ -199,19 +199,23 @@ enum FileSystem {
 
     /// Makes a symlink at `path` (replacing what is there) through a temporary name and a rename.
     static func makeSymlinkAtomically(_ path: String, target: String) throws(InputError) {
+        let temporary = try makeTemporarySymlink(for: path, target: target)
+        guard rename(temporary, path) == 0 else {
+            let text = errorText()
+            unlink(temporary)
+            throw InputError(file: path, "cannot rename symlink into place: \(text)")
+        }
+        syncDirectory(path.parentPath)
+    }
+
+    /// Makes a symlink to `target` under a new temporary name beside `path` and returns the
+    /// name, for ``moveIntoPlace(_:_:)`` later.
+    static func makeTemporarySymlink(for path: String, target: String) throws(InputError) -> String {
         for attempt in 0..<100 {
-            let temporary = path.parentPath.joiningPath(".\(path.lastPathComponent).faigen-\(getpid())-\(attempt)")
-            if symlink(target, temporary) != 0 {
-                if errno == EEXIST { continue }
-                throw InputError(file: path, "cannot create symlink: \(errorText())")
-            }
-            guard rename(temporary, path) == 0 else {
-                let text = errorText()
-                unlink(temporary)
-                throw InputError(file: path, "cannot rename symlink into place: \(text)")
-            }
-            syncDirectory(path.parentPath)
-            return
+            let name = ".\(temporaryStem(path.lastPathComponent, suffixBytes: 22)).faigen-\(getpid())-\(attempt)"
+            let temporary = path.parentPath.joiningPath(name)
+            if symlink(target, temporary) == 0 { return temporary }
+            if errno != EEXIST { throw InputError(file: path, "cannot create symlink: \(errorText())") }
         }
         throw InputError(file: path, "cannot find a free temporary name beside it")
     }
@@ -228,7 +232,20 @@ enum FileSystem {
 
     /// The mkstemp template for a file written atomically: hidden, recognisable, same directory.
     static func temporaryName(for path: String) -> String {
-        path.parentPath.joiningPath(".\(path.lastPathComponent).faigen-XXXXXX")
+        path.parentPath.joiningPath(".\(temporaryStem(path.lastPathComponent, suffixBytes: 15)).faigen-XXXXXX")
+    }
+
+    /// The file name a temporary starts with: the name itself, cut (at a character boundary)
+    /// so that with `suffixBytes` more it is still a valid file name of at most 255 bytes.
+    static func temporaryStem(_ name: String, suffixBytes: Int) -> String {
+        let room = RelativePath.maximumNameBytes - suffixBytes
+        guard name.utf8.count > room else { return name }
+        var stem = ""
+        for scalar in name.unicodeScalars {
+            guard stem.utf8.count + String(scalar).utf8.count <= room else { break }
+            stem.unicodeScalars.append(scalar)
+        }
+        return stem
     }
 
     /// Whether a directory entry is a temporary file or symlink faigen left behind when it was
@@ -236,8 +253,11 @@ enum FileSystem {
     static func isTemporaryName(_ name: String) -> Bool {
         guard name.hasPrefix("."), let marker = name.range(of: ".faigen-", options: .backwards),
               marker.lowerBound > name.index(after: name.startIndex) else { return false }
+        // mkstemp's six letters and digits, or PID-ATTEMPT: nothing a user names a file.
         let tail = name[marker.upperBound...]
-        return !tail.isEmpty && tail.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        if tail.count == 6, tail.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) { return true }
+        let numbers = tail.split(separator: "-", omittingEmptySubsequences: false)
+        return numbers.count == 2 && numbers.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
     }
 
     /// Removes the temporaries a killed render left in `directory`; a missing directory has none.

@@ -1,4 +1,11 @@
 // RenderWriter: writes a render (base config space + generated files) into OUTDIR safely.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A file a render produces: a config-space file like any other (path, bytes, mode).
 public typealias GeneratedFile = ConfigFile
@@ -28,7 +35,23 @@ public struct RenderPlan: Sendable, Hashable {
     /// Entries to write (files and symlinks), and directories to create, in path order.
     var writes: [TreeEntry] = []
     var newDirectories: [Directory] = []
+    /// Every directory the render creates, parents first: the rendered ones (`newDirectories`,
+    /// made 0700 while files go in) and the missing parents of generated files (0755).
+    var createdDirectories: [Directory] = []
+    /// Directories faigen made before (manifest) or a killed render made (pending record) that
+    /// this render needs too: they get their mode at the end.
+    var recoveredDirectories: [Directory] = []
+    /// Directories faigen made before that nothing renders now: removed when empty, else
+    /// given the mode a killed render meant (a user's files keep them).
+    var unneededDirectories: [Directory] = []
     var removals: [String] = []
+    /// Paths no longer rendered (removed now, or by a killed render already): their parents
+    /// are removed when that leaves them empty.
+    var stale: [String] = []
+    /// Directories where a killed render may have left temporaries.
+    var temporaryDirectories: [String] = []
+    /// Directories the render has entries in or renders itself: never pruned.
+    var neededDirectories: Set<String> = []
     var manifest = Manifest()
     /// Set when an earlier render was killed after its pending manifest was written: the
     /// faigen files as they are on disk now, recorded before this render writes anything.
@@ -37,22 +60,25 @@ public struct RenderPlan: Sendable, Hashable {
 
 /// Applies a render to an output directory, following DESIGN.md's Safety rules:
 ///
-/// - what is written (base and generated) is recorded in `OUTDIR/.faigen/manifest`;
+/// - one render at a time per output directory (``OutputLock``);
+/// - what is written (base and generated) is recorded in `OUTDIR/.faigen/manifest`, with
+///   the directories faigen created; every path read back from it must be a ``RelativePath``;
 /// - a file faigen did not write is never changed: a rendered path that holds a different
 ///   hand-written file is a conflict, and a conflict stops the render with nothing changed;
 /// - a file faigen wrote and someone edited since (content or mode differs from the manifest)
-///   is reported and left alone, unless `force`;
+///   is reported and left alone, unless `force`; a mode git gives on checkout is no edit;
 /// - a file faigen wrote earlier and no longer renders is removed (unless edited);
-/// - each file goes to a temporary name in its directory, is fsync'd and renamed into place,
-///   and the manifest is written last, so a crash leaves every file old or new. A file
-///   already equal to what is rendered counts as unchanged, so a render after a crash
-///   picks up where it stopped. Before its first rename a render writes what it is about
-///   to record to `.faigen/manifest.pending`; a file that matches either record is faigen's,
-///   so a file renamed into place by a render killed before its manifest is not taken for
-///   a hand edit.
+/// - each file goes to a temporary name in its directory, all are synced and renamed into
+///   place, and the manifest is written last, so a crash leaves every file old or new. A
+///   file already equal to what is rendered counts as unchanged, so a render after a crash
+///   picks up where it stopped. Before it creates anything a render writes what it is about
+///   to record, and the directories it creates, to `.faigen/manifest.pending`; a file that
+///   matches either record is faigen's, so a file renamed into place by a render killed
+///   before its manifest is not taken for a hand edit, and the next render sets the modes
+///   of the directories it left 0700 and removes those nothing needs.
 ///
-/// Existing directories are never removed or re-moded, except that directories emptied
-/// by removing stale files are removed.
+/// Directories faigen did not create are never removed or re-moded, except that directories
+/// emptied by removing stale files are removed.
 public enum RenderWriter {
     /// Works out what `apply` would do; reads OUTDIR, changes nothing.
     public static func plan(outputDirectory: String, base: ConfigSpace?, generated: [GeneratedFile],
@@ -65,9 +91,18 @@ public enum RenderWriter {
         let manifestFile = outputDirectory.joiningPath(Manifest.path)
         let old = try readManifest(manifestFile, outputDirectory: outputDirectory)
         let interrupted = try readManifest(outputDirectory.joiningPath(Manifest.pendingPath), outputDirectory: outputDirectory)
-        /// The record faigen last wrote for `path` that the file on disk still matches, if any.
+        /// The record faigen last wrote for `path` that the file on disk still matches (also
+        /// after a git checkout, which keeps only 0644 and 0755), if any.
         func faigenRecord(_ path: String, matching current: Manifest.Entry) -> Manifest.Entry? {
-            [old.entries[path], interrupted.entries[path]].compactMap { $0 }.first { $0 == current }
+            [old.entries[path], interrupted.entries[path]].compactMap { $0 }.first { $0 == current || $0.isGitCheckout(current) }
+        }
+        for entry in rendered {
+            let length = outputDirectory.utf8.count + 1 + entry.path.utf8.count + 22
+            guard length < Int(PATH_MAX) else {
+                throw InputError(file: outputDirectory.joiningPath(entry.path),
+                                 "is too long a path (\(length) bytes with the temporary name; the system takes \(Int(PATH_MAX) - 1))",
+                                 hint: "render into a directory with a shorter path")
+            }
         }
         var settled = Manifest()
         var renderedPaths: Set<String> = []
@@ -149,13 +184,17 @@ public enum RenderWriter {
             guard try ancestors.blocking(path) == nil else { continue }
             switch try currentRecord(full, path: path) {
             case .absent:
-                continue
+                // Removed by a killed render, which may not have removed its empty parents yet.
+                plan.stale.append(path)
+                settled.entries[path] = old.entries[path] ?? interrupted.entries[path]
             case .record(let current) where faigenRecord(path, matching: current) != nil:
                 plan.removals.append(path)
+                plan.stale.append(path)
                 plan.report.removed.append(path)
                 settled.entries[path] = current
             case .record where force:
                 plan.removals.append(path)
+                plan.stale.append(path)
                 plan.report.removed.append(path)
                 plan.report.overwrittenEdited.append(path)
                 settled.entries[path] = old.entries[path] ?? interrupted.entries[path]
@@ -166,15 +205,64 @@ public enum RenderWriter {
         }
         plan.report.keptEdited.sort()
         plan.report.overwrittenEdited.sort()
-        if !interrupted.entries.isEmpty { plan.settled = settled }
+        if !interrupted.entries.isEmpty || !interrupted.directories.isEmpty { plan.settled = settled }
+
+        // Directories: the rendered ones it creates, then the missing parents of what it writes.
+        var creating: [String: UInt32] = [:]
+        for directory in plan.newDirectories { creating[directory.path] = directory.mode }
+        for entry in plan.writes {
+            for ancestor in try ancestors.missing(entry.path) where creating[ancestor] == nil { creating[ancestor] = 0o755 }
+        }
+        plan.createdDirectories = creating.sorted { $0.key < $1.key }.map { Directory(path: $0.key, mode: $0.value) }
+
+        // What a killed render left: directories it made (perhaps still 0700, perhaps no longer
+        // needed) and temporaries in every directory it wrote to.
+        var needed: [String: UInt32] = [:]
+        for entry in rendered {
+            if case .directory(let directory) = entry { needed[directory.path] = directory.mode }
+            for ancestor in RelativePath.ancestors(of: entry.path) where needed[ancestor] == nil { needed[ancestor] = 0o755 }
+        }
+        // Directories faigen made earlier (recorded in the manifest) or a killed render made
+        // (in its pending record): each still needed gets the mode the render wants (a killed
+        // render left it 0700, git keeps no directory modes); each no longer needed goes when
+        // empty. One a user filled stays; it gets the mode a killed render meant, if it made it.
+        let madeBefore = old.directories.merging(interrupted.directories) { _, killed in killed }
+        settled.directories = madeBefore
+        for (path, mode) in madeBefore.sorted(by: { $0.key < $1.key }) where creating[path] == nil {
+            guard try ancestors.blocking(path.joiningPath("-")) == nil,
+                  let status = try FileSystem.status(outputDirectory.joiningPath(path)), status.kind == .directory else { continue }
+            if let wanted = needed[path] {
+                plan.recoveredDirectories.append(Directory(path: path, mode: wanted))
+            } else {
+                plan.unneededDirectories.append(Directory(path: path, mode: interrupted.directories[path] == nil ? status.mode : mode))
+            }
+        }
+        for directory in plan.createdDirectories + plan.recoveredDirectories { plan.manifest.directories[directory.path] = directory.mode }
+        plan.neededDirectories = Set(needed.keys)
+        var temporaryDirectories: Set<String> = [".faigen"]
+        for path in plan.report.written + plan.report.unchanged + plan.report.keptEdited { temporaryDirectories.insert(path.parentPath) }
+        for path in interrupted.entries.keys { temporaryDirectories.insert(path.parentPath) }
+        for path in interrupted.directories.keys { temporaryDirectories.insert(path) }
+        for directory in temporaryDirectories.sorted() {
+            // Only real directories inside OUTDIR: never through a symlink to elsewhere.
+            let inside = try directory.isEmpty ? true : ancestors.blocking(directory.joiningPath("-")) == nil
+            if inside {
+                plan.temporaryDirectories.append(directory)
+            }
+        }
         return plan
     }
 
-    /// Applies a render: plans it, stops with the first conflict (nothing changed), else
-    /// writes, removes, and records the manifest.
+    /// Applies a render: takes the output directory's lock (waiting for another render when
+    /// `wait`, else failing at once), plans, stops with the first conflict (nothing changed),
+    /// else writes, removes, and records the manifest.
     @discardableResult
     public static func apply(outputDirectory: String, base: ConfigSpace?, generated: [GeneratedFile],
-                             force: Bool) throws(InputError) -> RenderReport {
+                             force: Bool, wait: Bool = false) throws(InputError) -> RenderReport {
+        // Checked before the lock makes anything: a bad path changes nothing.
+        _ = try renderedEntries(base: base, generated: generated)
+        let lock = try OutputLock.acquire(outputDirectory, wait: wait)
+        defer { lock.release() }
         let plan = try plan(outputDirectory: outputDirectory, base: base, generated: generated, force: force)
         if let first = plan.conflicts.first {
             var error = first
@@ -185,104 +273,117 @@ public enum RenderWriter {
         return plan.report
     }
 
+    /// Carries out a plan, under the output directory's lock.
+    ///
+    /// Order: temporaries a killed render left are removed; the records (settled manifest
+    /// after a killed render, then the pending manifest with the directories this render
+    /// creates) are written; directories are made, every file goes to a temporary name and
+    /// one file-system sync makes them durable. A failure up to here undoes all of it, so
+    /// OUTDIR is as it was. Then each temporary is renamed into place, stale files and the
+    /// directories they leave empty are removed, directories get their modes, and the
+    /// manifest is written last. A render killed at any moment is finished by the next one.
     static func execute(_ plan: RenderPlan, in outputDirectory: String) throws(InputError) {
-        try FileSystem.makeDirectories(outputDirectory)
-        for directory in plan.newDirectories {
-            // Owner-writable while files go in; the directory's own mode is set at the end.
-            try FileSystem.makeDirectories(outputDirectory.joiningPath(directory.path), mode: 0o700)
-        }
-        // Every file goes to a temporary name first, then one file-system sync makes all of
-        // them durable, then each is renamed into place: a crash at any moment leaves each
-        // path old or new, and the render pays one flush instead of one per file.
-        // A render killed before its renames left temporaries beside the files it wrote:
-        // every directory of this render is cleared of them first.
-        let report = plan.report
-        var directories: Set<String> = []
-        for path in report.written + report.unchanged + report.keptEdited { directories.insert(path.parentPath) }
-        for directory in directories.sorted() {
+        for directory in plan.temporaryDirectories {
             try FileSystem.removeLeftoverTemporaries(in: outputDirectory.joiningPath(directory))
         }
-        // The records this render is about to make, before any of its files is in place. After
-        // an interrupted render, first the files as they are now, so each file on disk keeps
-        // matching one of the two records however often renders are killed.
         let manifestFile = outputDirectory.joiningPath(Manifest.path)
         let pendingFile = outputDirectory.joiningPath(Manifest.pendingPath)
-        try FileSystem.makeDirectories(manifestFile.parentPath)
         if let settled = plan.settled {
             try FileSystem.writeFileAtomically(manifestFile, contents: settled.contents, mode: 0o644)
         }
-        let manifestContents = plan.manifest.contents
-        try FileSystem.writeFileAtomically(pendingFile, contents: manifestContents, mode: 0o644)
-        var madeDirectories: Set<String> = []
-        for entry in plan.writes where madeDirectories.insert(entry.path.parentPath).inserted {
-            try FileSystem.makeDirectories(outputDirectory.joiningPath(entry.path.parentPath))
-        }
-        // Each temporary is its own file: they are written on every core, each core mostly
-        // in its own directories (the writes are in path order).
-        let files: [(full: String, file: ConfigFile)] = plan.writes.compactMap { entry in
-            guard case .file(let file) = entry else { return nil }
-            return (outputDirectory.joiningPath(file.path), file)
-        }
-        let temporaries = Parallel.map(files.count) { index in
-            Result { () throws(InputError) in
-                try FileSystem.writeTemporary(for: files[index].full, contents: files[index].file.contents,
-                                              mode: files[index].file.mode, sync: false)
-            }
-        }
-        var pending: [(temporary: String, path: String)] = []
-        pending.reserveCapacity(files.count)
-        var failure: InputError?
-        for (index, result) in temporaries.enumerated() {
-            switch result {
-            case .success(let temporary): pending.append((temporary, files[index].full))
-            case .failure(let error): failure = failure ?? error
-            }
-        }
+        // What this render will record, and every directory it creates or must still put right,
+        // before any of them exists.
+        var pending = plan.manifest
+        for directory in plan.unneededDirectories { pending.directories[directory.path] = directory.mode }
+        try FileSystem.writeFileAtomically(pendingFile, contents: pending.contents, mode: 0o644)
+
+        var made: [String] = []
+        var temporaries: [(temporary: String, path: String)] = []
         do throws(InputError) {
-            if let failure { throw failure }
-            for entry in plan.writes {
-                if case .symlink(let link) = entry {
-                    try FileSystem.makeSymlinkAtomically(outputDirectory.joiningPath(link.path), target: link.target)
+            let rendered = Set(plan.newDirectories.map(\.path))
+            for directory in plan.createdDirectories {
+                // A rendered directory is owner-writable while files go in; its mode is set at the end.
+                let full = outputDirectory.joiningPath(directory.path)
+                let mode: UInt32 = rendered.contains(directory.path) ? 0o700 : directory.mode
+                guard mkdir(full, mode_t(mode)) == 0 else {
+                    throw InputError(file: full, "cannot create directory: \(FileSystem.errorText())")
+                }
+                made.append(full)
+                try FileSystem.changeMode(full, mode)
+            }
+            // Each temporary is its own file: they are written on every core, each core mostly
+            // in its own directories (the writes are in path order).
+            let entries = plan.writes.filter { if case .directory = $0 { false } else { true } }
+            let results = Parallel.map(entries.count) { index in
+                Result { () throws(InputError) -> String in
+                    let full = outputDirectory.joiningPath(entries[index].path)
+                    switch entries[index] {
+                    case .file(let file):
+                        return try FileSystem.writeTemporary(for: full, contents: file.contents, mode: file.mode, sync: false)
+                    case .symlink(let link):
+                        return try FileSystem.makeTemporarySymlink(for: full, target: link.target)
+                    case .directory:
+                        return full
+                    }
                 }
             }
+            var failure: InputError?
+            temporaries.reserveCapacity(entries.count)
+            for (index, result) in results.enumerated() {
+                switch result {
+                case .success(let temporary): temporaries.append((temporary, outputDirectory.joiningPath(entries[index].path)))
+                case .failure(let error): failure = failure ?? error
+                }
+            }
+            if let failure { throw failure }
             try FileSystem.syncFileSystem(of: outputDirectory)
         } catch {
-            for leftover in pending { FileSystem.removeTemporary(leftover.temporary) }
+            // Nothing is in place yet: put OUTDIR back as it was.
+            for leftover in temporaries { FileSystem.removeTemporary(leftover.temporary) }
+            for directory in made.reversed() { FileSystem.removeEmptyDirectory(directory) }
+            if plan.settled == nil { try? FileSystem.remove(pendingFile) }
             throw error
         }
+
         // The renames, on every core too. A chunk whose rename fails removes the temporaries
         // it has not renamed yet (those paths keep their old files); the first failure in
-        // path order is reported.
+        // path order is reported, and the next render finishes the job as after a crash.
         let chunk = 64
-        let renamed = Parallel.map((pending.count + chunk - 1) / chunk, minimumChunk: 1) { part -> InputError? in
-            let range = (part * chunk)..<min(pending.count, (part + 1) * chunk)
+        let renamed = Parallel.map((temporaries.count + chunk - 1) / chunk, minimumChunk: 1) { part -> InputError? in
+            let range = (part * chunk)..<min(temporaries.count, (part + 1) * chunk)
             for index in range {
                 do throws(InputError) {
-                    try FileSystem.moveIntoPlace(pending[index].temporary, pending[index].path)
+                    try FileSystem.moveIntoPlace(temporaries[index].temporary, temporaries[index].path)
                 } catch {
-                    for leftover in pending[(index + 1)..<range.upperBound] { FileSystem.removeTemporary(leftover.temporary) }
+                    for leftover in temporaries[(index + 1)..<range.upperBound] { FileSystem.removeTemporary(leftover.temporary) }
                     return error
                 }
             }
             return nil
         }
         if let first = renamed.lazy.compactMap({ $0 }).first { throw first }
-        let kept = Set(plan.newDirectories.map(\.path))
         for path in plan.removals {
             try FileSystem.remove(outputDirectory.joiningPath(path), sync: false)
-            // Prune directories the removal left empty, up to the output root.
-            var parent = path.parentPath
-            while !parent.isEmpty, !kept.contains(parent),
-                  FileSystem.removeEmptyDirectory(outputDirectory.joiningPath(parent)) {
-                parent = parent.parentPath
+        }
+        // Directories that removals (now or by a killed render) left empty go, up to the
+        // first one the render needs; each step up is a shorter path, so the walk ends.
+        for path in plan.stale {
+            for parent in RelativePath.ancestors(of: path).reversed() {
+                guard !plan.neededDirectories.contains(parent),
+                      FileSystem.removeEmptyDirectory(outputDirectory.joiningPath(parent)) else { break }
             }
         }
-        for directory in plan.newDirectories.reversed() {
+        for directory in plan.unneededDirectories.reversed() where !FileSystem.removeEmptyDirectory(outputDirectory.joiningPath(directory.path)) {
+            if try FileSystem.status(outputDirectory.joiningPath(directory.path))?.kind == .directory {
+                try FileSystem.changeMode(outputDirectory.joiningPath(directory.path), directory.mode)
+            }
+        }
+        for directory in (plan.newDirectories + plan.recoveredDirectories).sorted(by: { $0.path > $1.path }) {
             try FileSystem.changeMode(outputDirectory.joiningPath(directory.path), directory.mode)
         }
         // The renames and removals reach the disk before the manifest that records them.
         try FileSystem.syncFileSystem(of: outputDirectory)
-        try FileSystem.writeFileAtomically(manifestFile, contents: manifestContents, mode: 0o644)
+        try FileSystem.writeFileAtomically(manifestFile, contents: plan.manifest.contents, mode: 0o644)
         try FileSystem.remove(pendingFile, sync: false)
     }
 
@@ -309,10 +410,6 @@ public enum RenderWriter {
             : byPath.values.sorted { $0.path < $1.path }
         for entry in entries {
             try validateRelativePath(entry.path)
-            if entry.path.utf8.contains(0x0A) {
-                throw InputError(file: entry.path.replacingNewlines(), "a path with a line break cannot be rendered",
-                                 hint: "rename it")
-            }
             if entry.path == ".faigen" || entry.path.hasPrefix(".faigen/") {
                 throw InputError(file: entry.path, "is inside .faigen/, which faigen keeps for its manifest",
                                  hint: "render it elsewhere")
@@ -320,13 +417,11 @@ public enum RenderWriter {
         }
         // A file and something below it cannot both be rendered.
         for entry in entries {
-            var parent = entry.path.parentPath
-            while !parent.isEmpty {
+            for parent in RelativePath.ancestors(of: entry.path) {
                 if let owner = byPath[parent], case .directory = owner {} else if byPath[parent] != nil {
                     throw InputError(file: entry.path, "lies below \(parent), which the render writes as a file",
                                      hint: "render one of them, not both")
                 }
-                parent = parent.parentPath
             }
         }
         return entries
@@ -368,28 +463,30 @@ public enum RenderWriter {
         var statuses: [String: FileStatus?] = [:]
 
         mutating func blocking(_ path: String) throws(InputError) -> InputError? {
-            var ancestors: [String] = []
-            var parent = path.parentPath
-            while !parent.isEmpty {
-                ancestors.append(parent)
-                parent = parent.parentPath
-            }
-            for ancestor in ancestors.reversed() {
-                let full = outputDirectory.joiningPath(ancestor)
-                let status: FileStatus?
-                if let known = statuses[ancestor] {
-                    status = known
-                } else {
-                    status = try FileSystem.status(full)
-                    statuses[ancestor] = .some(status)
-                }
-                guard let status else { return nil }
+            for ancestor in RelativePath.ancestors(of: path) {
+                guard let status = try status(ancestor) else { return nil }
                 if status.kind != .directory {
-                    return InputError(file: full, "is not a directory, but the render writes \(path) below it",
+                    return InputError(file: outputDirectory.joiningPath(ancestor), "is not a directory, but the render writes \(path) below it",
                                       hint: "move it away, then render again")
                 }
             }
             return nil
+        }
+
+        /// The ancestors of a path that do not exist yet, outermost first (after `blocking` found none in the way).
+        mutating func missing(_ path: String) throws(InputError) -> [String] {
+            let all = RelativePath.ancestors(of: path)
+            for (index, ancestor) in all.enumerated() where try status(ancestor) == nil {
+                return Array(all[index...])
+            }
+            return []
+        }
+
+        private mutating func status(_ ancestor: String) throws(InputError) -> FileStatus? {
+            if let known = statuses[ancestor] { return known }
+            let status = try FileSystem.status(outputDirectory.joiningPath(ancestor))
+            statuses[ancestor] = .some(status)
+            return status
         }
     }
 

@@ -62,29 +62,21 @@ public enum TreeEntry: Sendable, Hashable {
 extension String {
     /// The part after the last `/` (the whole string when there is none).
     var lastPathComponent: String {
-        guard let slash = lastSlash else { return self }
-        return String(self[index(after: slash)...])
+        guard let slash = utf8.lastIndex(of: 0x2F) else { return self }
+        return String(decoding: utf8[utf8.index(after: slash)...], as: UTF8.self)
     }
 
-    /// The part before the last `/` (empty when there is none, `/` for `/name`).
+    /// The part before the last `/` (empty when there is none, `/` for `/name`, empty for `/`).
+    /// Always shorter than the path, so a walk up the parents ends. Found in the UTF-8 bytes,
+    /// as the kernel splits a path: every `/` byte separates, whatever character follows it.
     var parentPath: String {
-        guard let slash = lastSlash else { return "" }
-        if slash == startIndex { return "/" }
-        return String(self[..<slash])
+        guard let slash = utf8.lastIndex(of: 0x2F) else { return "" }
+        if slash == utf8.startIndex { return utf8.count == 1 ? "" : "/" }
+        return String(decoding: utf8[..<slash], as: UTF8.self)
     }
 
-    /// The last `/` that stands as a character of its own. Found in the UTF-8 bytes, since
-    /// rendering asks for the parents of every path; a `/` with a non-ASCII byte beside it
-    /// might join a combining mark into one character, so that case asks Character search.
-    private var lastSlash: Index? {
-        let bytes = utf8
-        guard let slash = bytes.lastIndex(of: 0x2F) else { return nil }
-        let next = bytes.index(after: slash)
-        let standsAlone = (slash == bytes.startIndex || bytes[bytes.index(before: slash)] < 0x80)
-            && (next == bytes.endIndex || bytes[next] < 0x80)
-        return standsAlone ? slash : lastIndex(of: "/")
+    /// The path split at its `/` bytes.
+    var pathComponents: [String] {
+        utf8.split(separator: 0x2F, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
-
-    /// The path split at `/`.
-    var pathComponents: [String] { split(separator: "/", omittingEmptySubsequences: false).map(String.init) }
 }

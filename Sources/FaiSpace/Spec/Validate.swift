@@ -8,9 +8,17 @@ enum Validate {
         InputError(nil, message, hint: hint)
     }
 
+    /// The longest class name: it names files such as `class/NAME.var`, and a file name has
+    /// at most 255 bytes.
+    static let maximumClassNameBytes = RelativePath.maximumNameBytes - ".var".utf8.count
+
     static func className(_ name: String) throws(InputError) {
         guard FAIFacts.isSafeClassName(name) else {
             throw fail("invalid class name \(quote(name))", "a class name is made of A-Z, 0-9 and _")
+        }
+        guard name.utf8.count <= maximumClassNameBytes else {
+            throw fail("class name of \(name.utf8.count) characters is too long",
+                       "at most \(maximumClassNameBytes): it names files such as class/NAME.var, and a file name has at most 255 bytes")
         }
     }
 
@@ -111,11 +119,10 @@ enum Validate {
     /// A path fcopy installs: absolute, no `.` or `..` step, a plain character set,
     /// since it becomes directories under files/ and an argument of fcopy.
     static func installPath(_ path: String) throws(InputError) {
-        let steps = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        guard path.hasPrefix("/"), path.count > 1, path.count <= 1024, !path.hasSuffix("/"),
-              steps.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
+        // Below the root it is a path inside files/: the one check every such path passes.
+        guard path.hasPrefix("/"), path.count <= 1024, RelativePath.problem(String(path.dropFirst())) == nil,
               path.utf8.allSatisfy({ isAlphanumeric($0) || "/_.+@,:-".utf8.contains($0) }) else {
-            throw fail("invalid file path \(quote(path))", "give an absolute path such as /etc/motd (A-Z, a-z, 0-9 and / _ . + @ , : -)")
+            throw fail("invalid file path \(quote(path))", "give an absolute path such as /etc/motd (A-Z, a-z, 0-9 and / _ . + @ , : -; each part at most 255 bytes)")
         }
     }
 
