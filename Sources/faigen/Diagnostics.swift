@@ -11,6 +11,12 @@ enum Diagnostics {
         print("faigen: error: \(text)", to: &stderr)
     }
 
+    /// Prints one line to standard error about what faigen is doing (not a problem).
+    static func note(_ text: String) {
+        var stderr = StandardError()
+        print("faigen: \(text)", to: &stderr)
+    }
+
     static func warning(_ text: String) {
         var stderr = StandardError()
         print("faigen: warning: \(text)", to: &stderr)

@@ -78,7 +78,8 @@ struct Render: ParsableCommand {
                 (path, try NfsrootListFile.plan(path: path, spec: siteSpec))
             }
             let report = try RenderWriter.apply(outputDirectory: outputDirectory, base: baseSpace,
-                                                generated: generated, force: force, wait: wait)
+                                                generated: generated, force: force, wait: wait,
+                                                waiting: { Diagnostics.note($0) })
             if let (path, contents) = nfsroot {
                 if let contents {
                     try NfsrootListFile.write(path: path, contents: contents)

@@ -33,13 +33,40 @@ import Testing
         #expect(rules.count == 1)
         let rule = try #require(rules.first)
         #expect(rule.source == .kernelLog)
-        #expect(rule.unless.isEmpty)
+        // A Xen dom0 prints the seed's line too (issue 8 item 7).
+        #expect(rule.unless == ["XEN_DOM0"])
         guard case .pattern(let pattern) = rule.test else {
             Issue.record("XENSERVER is not a pattern rule")
             return
         }
         #expect(pattern.pattern == "(ACPI:.*Xen.*HVM|Booting paravirtualized kernel on Xen)")
         #expect(!pattern.caseless)
+    }
+
+    @Test func conditionsAreCheckedWithTheirOwnExamples() throws {
+        // Amazon EC2 and the SMBIOS VM bit: both must hold; a wrong condition example fails.
+        let condition = RuleCondition(source: .smbiosVMBit, test: .equals("1"),
+                                      examples: RuleExamples(fire: ["0"], quiet: ["1"]))
+        let rule = DetectionRule(id: "nitro", source: .dmiSysVendor, test: .equals("Amazon EC2"), also: [condition],
+                                 classes: ["KVM"], reason: "wrong condition examples on purpose",
+                                 examples: RuleExamples(fire: ["Amazon EC2"], quiet: ["QEMU"]))
+        let failing = rule.failingExamples()
+        #expect(failing.fire == ["0"])
+        #expect(failing.quiet == ["1"])
+        let table = DetectionTable(rules: [rule])
+        #expect(table.sources == [.dmiSysVendor, .smbiosVMBit])
+        func detect(_ vendor: String, _ bit: String?) -> [String] {
+            var evidence = Evidence(readings: [.dmiSysVendor: .text(EvidenceText(Array(vendor.utf8)))])
+            if let bit { evidence.readings[.smbiosVMBit] = .text(EvidenceText(Array(bit.utf8))) }
+            return table.detect(evidence).classes
+        }
+        #expect(detect("Amazon EC2\n", "1") == ["KVM"])
+        #expect(detect("Amazon EC2\n", "0").isEmpty)
+        #expect(detect("Amazon EC2\n", nil).isEmpty)
+        #expect(detect("QEMU\n", "1").isEmpty)
+        let firing = table.detect(Evidence(readings: [.dmiSysVendor: .text(EvidenceText(Array("Amazon EC2".utf8))),
+                                                      .smbiosVMBit: .text(EvidenceText(Array("1".utf8)))]))
+        #expect(firing.firings.first?.detail == "Amazon EC2 and smbios-vm-bit: 1")
     }
 
     @Test func examplesCatchABrokenRule() throws {

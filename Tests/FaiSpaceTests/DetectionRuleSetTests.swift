@@ -112,6 +112,38 @@ import Yams
         #expect(tabs.location?.line == 2)
     }
 
+    @Test func alsoConditionsNeedEveryPieceOfEvidence() throws {
+        let yaml = """
+            - id: nitro-like
+              source: dmi:sys_vendor
+              equals: ExampleCloud
+              also:
+                - source: smbios-vm-bit
+                  equals: "1"
+                  examples: {fire: ["1"], quiet: ["0", null]}
+              classes: [KVM]
+              reason: our cloud's VMs, not its bare metal
+              examples: {fire: ["ExampleCloud\\n"], quiet: ["QEMU\\n"]}
+            """
+        let set = try DetectionRuleSet.parse(yaml: yaml, file: "rules.yaml")
+        let rule = try #require(set.rules.first)
+        #expect(rule.also.map(\.source) == [.smbiosVMBit])
+        let table = DetectionTable(rules: set.rules)
+        func classes(_ bit: String) -> [String] {
+            table.detect(Evidence(readings: [.dmiSysVendor: .text(EvidenceText(Array("ExampleCloud\n".utf8))),
+                                             .smbiosVMBit: .text(EvidenceText(Array(bit.utf8)))])).classes
+        }
+        #expect(classes("1") == ["KVM"])
+        #expect(classes("0") == [])
+        // A condition is checked against its own examples, and names its line.
+        let wrong = yaml.replacingOccurrences(of: "quiet: [\"0\", null]", with: "quiet: [\"1\"]")
+        let error = try #require(throws: InputError.self) { try DetectionRuleSet.parse(yaml: wrong, file: "rules.yaml") }
+        #expect(error.message == "the condition on smbios-vm-bit holds on its quiet example `1`")
+        #expect(error.location?.line == 7)
+        let classesSource = yaml.replacingOccurrences(of: "- source: smbios-vm-bit", with: "- source: classes")
+        #expect(throws: InputError.self) { try DetectionRuleSet.parse(yaml: classesSource, file: "rules.yaml") }
+    }
+
     @Test func otherMistakes() throws {
         func error(_ yaml: String) throws -> InputError {
             try #require(throws: InputError.self) { try DetectionRuleSet.parse(yaml: yaml, file: "r.yaml") }
@@ -149,6 +181,8 @@ import Yams
             #expect(printed.unless == original.unless)
             #expect(printed.reason == original.reason)
             #expect(printed.examples == original.examples, "examples of \(original.id)")
+            #expect(printed.also.map(\.source) == original.also.map(\.source), "conditions of \(original.id)")
+            #expect(printed.also.map(\.examples) == original.also.map(\.examples), "condition examples of \(original.id)")
             switch (printed.test, original.test) {
             case (.pattern(let a), .pattern(let b)): #expect(a.pattern == b.pattern && a.caseless == b.caseless)
             case (.equals(let a), .equals(let b)): #expect(a == b)

@@ -181,6 +181,8 @@ import Glibc
         #expect(saved.stdout.hasPrefix("saved "))
         #expect(FileManager.default.fileExists(atPath: snapshot.appendingPathComponent("proc/cpuinfo").path))
         #expect(FileManager.default.fileExists(atPath: snapshot.appendingPathComponent(".faigen/cpuid-vendor").path))
+        let arch = try String(contentsOf: snapshot.appendingPathComponent(".faigen/arch"), encoding: .utf8)
+        #expect(arch == (try run("/usr/bin/uname", ["-m"])).stdout, "the architecture as uname -m prints it")
         let live = try faigen("detect")
         let replay = try faigen("detect", "--root", snapshot.path)
         #expect(replay.status == 0)

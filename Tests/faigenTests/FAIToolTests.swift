@@ -45,7 +45,8 @@ struct RenderedSpace {
 
     /// Runs `fai-class -T` over class/ as FAI's task defclass does, after sourcing the defclass
     /// hook when `hook` is set (FAI's call_hook sources `hooks/defclass.DEFAULT.sh` first).
-    func faiClass(hostname: String, addclasses: String? = nil, log: URL? = nil, hook: Bool = false) throws -> (classes: [String], result: RunResult) {
+    func faiClass(hostname: String, addclasses: String? = nil, log: URL? = nil, hook: Bool = false,
+                  environment extra: [String: String] = [:]) throws -> (classes: [String], result: RunResult) {
         let faiClass = try requireTool("/usr/bin/fai-class", package: "fai-client")
         _ = try requireTool("/usr/bin/pcre2grep", package: "pcre2-utils")
         let logdir = root.appendingPathComponent("log")
@@ -56,12 +57,45 @@ struct RenderedSpace {
         if let log { path = try fakeDmesg(printing: log).path + ":" + path }
         var environment = ["PATH": path, "LOGDIR": logdir.path, "HOSTNAME": hostname, "FAI": config.path]
         if let addclasses { environment["ADDCLASSES"] = addclasses }
+        environment.merge(extra) { _, new in new }
         let body = (hook ? ". \"$FAI/hooks/defclass.DEFAULT.sh\" && " : "")
             + "exec \(faiClass) -T \"$FAI/class\" \"$1\""
         let result = try run("/bin/bash", ["-c", body, "fai-class", classFile.path], environment: environment, directory: root)
         let text = (try? String(contentsOf: classFile, encoding: .utf8)) ?? ""
         return (text.split(separator: "\n").map(String.init), result)
     }
+}
+
+extension RenderedSpace {
+    /// Runs class/60-detect-XenServer as on the machine a detect fixture describes: in a mount
+    /// namespace whose /proc and /sys are the fixture's files, with `dmesg` printing its kernel log.
+    func detectScript(onFixture name: String, environment extra: [String: String] = [:]) throws -> RunResult {
+        let unshare = try requireTool("/usr/bin/unshare", package: "util-linux")
+        _ = try requireTool("/usr/bin/pcre2grep", package: "pcre2-utils")
+        let fixture = detectFixtures.appendingPathComponent("\(name)/root")
+        let bin = try fakeDmesg(printing: fixture.appendingPathComponent("var/log/dmesg"))
+        let body = """
+            mount -t tmpfs faigen-proc /proc && mount -t tmpfs faigen-sys /sys || exit 97
+            for dir in proc sys; do
+                if [ -d "$1/$dir" ]; then cp -R "$1/$dir/." "/$dir/" || exit 98; fi
+            done
+            exec "$2"
+            """
+        var environment = ["PATH": bin.path + ":/usr/sbin:/usr/bin:/sbin:/bin"]
+        environment.merge(extra) { _, new in new }
+        let script = config.appendingPathComponent("class/60-detect-XenServer")
+        return try run(unshare, ["--mount", "--propagation", "private", "/bin/sh", "-c", body, "sh", fixture.path, script.path],
+                       environment: environment)
+    }
+}
+
+let detectFixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/detect")
+
+/// The detect fixtures that carry a kernel log (`root/var/log/dmesg`).
+func detectFixturesWithKernelLog() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: detectFixtures.path)) ?? []
+    return names.filter { FileManager.default.fileExists(atPath: detectFixtures.appendingPathComponent("\($0)/root/var/log/dmesg").path) }
+        .sorted()
 }
 
 /// Writes generated files under `directory` with their modes, as a test fixture.
@@ -94,6 +128,45 @@ let kernelLogs = repositoryRoot.appendingPathComponent("Tests/Fixtures/kernel-lo
         #expect(!classes.contains("XENSERVER"))
         let status = try String(contentsOf: space.root.appendingPathComponent("log/status.log"), encoding: .utf8)
         #expect(status.contains("60-detect-XenServer") && status.contains("FAILED"), "\(status)")
+    }
+}
+
+/// `fai dirinstall` and fai-diskimage run the class scripts on the build host (issue 8 item 6).
+@Suite struct DetectClassScriptWhenBuildingAnImage {
+    /// fai-diskimage runs `fai ... install DIR` on a host that was not booted as the client.
+    static let building: [[String: String]] = [["FAI_ACTION": "dirinstall"], ["FAI_ACTION": "install", "do_init_tasks": "0"]]
+
+    @Test(arguments: building)
+    func theBuildHostsKernelLogClassesNothing(environment: [String: String]) throws {
+        let space = try RenderedSpace("image\(environment.values.sorted().joined())")
+        let xenLog = kernelLogs.appendingPathComponent("xen-pv.log")
+        let (classes, result) = try space.faiClass(hostname: "image01", log: xenLog, environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(classes == ["DEFAULT", "image01", "LAST"], "\(classes)")
+        #expect((result.stdout + result.stderr).contains("the kernel log is the build host's"), "\(result.stdout)\(result.stderr)")
+        // The way to give the image the class: ADDCLASSES (or fai -c / fai-diskimage -c).
+        let forced = try space.faiClass(hostname: "image01", addclasses: "XENSERVER", log: xenLog, environment: environment).classes
+        #expect(forced == ["DEFAULT", "XENSERVER", "image01", "LAST"], "\(forced)")
+    }
+
+    @Test(arguments: [["FAI_ACTION": "install", "do_init_tasks": "1"], ["FAI_ACTION": "softupdate", "do_init_tasks": "0"], [:]])
+    func aClientReadsItsOwnKernelLog(environment: [String: String]) throws {
+        let space = try RenderedSpace("client\(environment.values.sorted().joined())")
+        let (classes, result) = try space.faiClass(hostname: "client01", log: kernelLogs.appendingPathComponent("xen-pv.log"),
+                                                   environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(classes == ["DEFAULT", "XENSERVER", "client01", "LAST"], "\(classes)")
+    }
+}
+
+/// A Xen dom0 prints "Booting paravirtualized kernel on Xen" like a PV guest (issue 8 item 7).
+@Suite struct DetectClassScriptOnXenDom0 {
+    @Test(arguments: [("xen-dom0", false), ("xen-dom0-early", false), ("xen-pv-domu", true), ("xen-hvm-domu", true)])
+    func xenServerOnlyForGuests(fixture: String, isXenServer: Bool) throws {
+        let space = try RenderedSpace("dom0\(fixture)")
+        let result = try space.detectScript(onFixture: fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == (isXenServer ? "XENSERVER\n" : ""), "\(fixture): \(result.stdout)")
     }
 }
 
@@ -198,33 +271,60 @@ let detectRulesYAML = """
     }
 }
 
+/// The class script and `faigen detect` given the same machine: the kernel logs, and every
+/// detect fixture that has one (there the script also reads the fixture's /proc and /sys,
+/// where the Xen dom0 evidence is).
 @Suite struct ClassScriptAgreesWithFaigenDetect {
-    @Test(arguments: ["xen-pv.log", "xen-hvm.log", "kvm.log", "bare-metal.log"])
-    func sameClassesForTheSameLog(log: String) throws {
-        let dir = try scratchDirectory("agree\(log)")
+    static let scriptable: Set<String> = ["XENSERVER", "XS_KERNEL", "KVM_CLOCK", "PARAVIRT_CLOCK"]
+
+    /// A space rendered from a spec with `detectRulesYAML`, and the same rules as a rules file.
+    static func render(_ name: String) throws -> (space: RenderedSpace, rules: URL) {
+        let dir = try scratchDirectory(name)
         let spec = dir.appendingPathComponent("site.yaml")
         try "site: agree\nversion: 1\ndetect:\n\(detectRulesYAML)\n".write(to: spec, atomically: true, encoding: .utf8)
         let rules = dir.appendingPathComponent("rules.yaml")
         try detectRulesYAML.write(to: rules, atomically: true, encoding: .utf8)
         let render = try faigen("render", "--spec", spec.path, dir.appendingPathComponent("config").path)
         #expect(render.status == 0, "\(render.stderr)")
+        return (RenderedSpace(existing: dir), rules)
+    }
 
+    /// The scriptable classes `faigen detect --root ROOT --rules RULES` prints.
+    static func detect(root: URL, rules: URL) throws -> Set<String> {
+        let detect = try faigen("detect", "--root", root.path, "--rules", rules.path)
+        #expect(detect.status == 0, "\(detect.stderr)")
+        return Set(detect.stdout.split(separator: "\n").map(String.init)).intersection(scriptable)
+    }
+
+    @Test(arguments: ["xen-pv.log", "xen-hvm.log", "kvm.log", "bare-metal.log"])
+    func sameClassesForTheSameLog(log: String) throws {
+        let (space, rules) = try Self.render("agree\(log)")
         let logURL = kernelLogs.appendingPathComponent(log)
-        let space = RenderedSpace(existing: dir)
         let (faiClasses, result) = try space.faiClass(hostname: "nomatch", log: logURL)
         #expect(result.status == 0, "\(result.stderr)")
         let fromScript = Set(faiClasses).subtracting(["DEFAULT", "nomatch", "LAST"])
 
-        let snapshot = dir.appendingPathComponent("root")
+        let snapshot = space.root.appendingPathComponent("root")
         try FileManager.default.createDirectory(at: snapshot.appendingPathComponent("var/log"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: logURL, to: snapshot.appendingPathComponent("var/log/dmesg"))
-        let detect = try faigen("detect", "--root", snapshot.path, "--rules", rules.path)
-        #expect(detect.status == 0, "\(detect.stderr)")
-        let scriptable: Set<String> = ["XENSERVER", "XS_KERNEL", "KVM_CLOCK", "PARAVIRT_CLOCK"]
-        let fromDetect = Set(detect.stdout.split(separator: "\n").map(String.init)).intersection(scriptable)
+        let fromDetect = try Self.detect(root: snapshot, rules: rules)
         #expect(fromScript == fromDetect, "class script \(fromScript.sorted()) vs faigen detect \(fromDetect.sorted())")
         #expect(fromScript.contains("XENSERVER") == log.hasPrefix("xen"))
         #expect(fromScript.contains("KVM_CLOCK") == (log == "kvm.log"))
+    }
+
+    @Test(arguments: detectFixturesWithKernelLog())
+    func sameClassesForTheSameMachine(fixture: String) throws {
+        let (space, rules) = try Self.render("agree-\(fixture)")
+        let script = try space.detectScript(onFixture: fixture)
+        #expect(script.status == 0, "\(script.stderr)")
+        let fromScript = Set(script.stdout.split(separator: "\n").map(String.init))
+        let fromDetect = try Self.detect(root: detectFixtures.appendingPathComponent("\(fixture)/root"), rules: rules)
+        #expect(fromScript == fromDetect, "\(fixture): class script \(fromScript.sorted()) vs faigen detect \(fromDetect.sorted())")
+    }
+
+    @Test func mostFixturesHaveAKernelLog() {
+        #expect(detectFixturesWithKernelLog().count >= 35)
     }
 }
 

@@ -137,6 +137,7 @@ func faigenUnderStrace(_ inject: String, _ arguments: [String], directory: URL? 
         #expect(after == before.filter { $0.key != ".faigen/lock" })
         let waited = try faigen("render", "--wait", out.path, directory: dir)
         #expect(waited.status == 0, "\(waited.stderr)")
+        #expect(waited.stderr == "faigen: another faigen (process 4242) is rendering into \(out.path); waiting for it to finish\n")
         #expect(Date().timeIntervalSince(held) > 3, "--wait did not wait for the holder")
         holder.waitUntilExit()
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(".faigen/lock").path))

@@ -9,7 +9,7 @@ extension DetectionTable {
     /// Every class of the vocabulary (DESIGN.md), as the built-in table defines them.
     public static let vocabulary: [String] = [
         "XEN", "XEN_PV", "XEN_HVM", "XEN_DOM0", "XENSERVER", "KVM", "QEMU", "VMWARE", "HYPERV", "VIRTUALBOX",
-        "PARALLELS", "BHYVE", "POWERVM_LPAR", "ZVM", "LDOMS", "LKVM", "ACRN", "NUTANIX_AHV", "RHEV",
+        "PARALLELS", "BHYVE", "POWERVM_LPAR", "ZVM", "LDOMS", "LKVM", "ACRN", "NUTANIX_AHV", "RHEV", "APPLE_VZ",
         "AWS", "GCE", "AZURE", "ALIBABA_CLOUD",
         "DOCKER", "PODMAN", "LXC", "SYSTEMD_NSPAWN", "WSL", "OPENVZ", "LINUX_VSERVER",
         "VIRTUAL", "CONTAINER", "PHYSICAL",
@@ -17,6 +17,13 @@ extension DetectionTable {
 
     /// The seed's XenServer test (seed 003, `class/60-detect-XenServer`), kept byte for byte.
     public static let xenServerPattern = "(ACPI:.*Xen.*HVM|Booting paravirtualized kernel on Xen)"
+
+    /// A Xen control domain: `control_d` among the words of `/proc/xen/capabilities`.
+    public static let xenDom0CapabilitiesPattern = "control_d"
+
+    /// A Xen control domain: bit 11 (XENFEAT_dom0, 0x800) of the hex number in
+    /// `/sys/hypervisor/properties/features`, which is the third hex digit from the right being 8 or more.
+    public static let xenDom0FeaturesPattern = "^[0-9a-fA-F]*[89a-fA-F][0-9a-fA-F]{2}$"
 
     /// The built-in table. Its patterns are constants checked by the tests; a failure to
     /// compile one is reported as an InputError on "built-in rules" rather than a trap.
@@ -29,9 +36,18 @@ extension DetectionTable {
 struct BuiltinRow {
     enum Test { case pattern(String), caseless(String), equals(String), present(Bool) }
 
+    /// A further piece of evidence the row needs at the same time (``RuleCondition``).
+    struct Also {
+        var source: EvidenceSource
+        var test: Test
+        var fire: [String?]
+        var quiet: [String?]
+    }
+
     var id: String
     var source: EvidenceSource
     var test: Test
+    var also: [Also] = []
     var classes: [String]
     var unless: [String] = []
     var reason: String
@@ -39,35 +55,40 @@ struct BuiltinRow {
     var quiet: [String?]
 
     func rule() throws -> DetectionRule {
-        let ruleTest: RuleTest
+        DetectionRule(id: id, source: source, test: try compile(test, on: source),
+                      also: try also.map { condition in
+                          RuleCondition(source: condition.source, test: try compile(condition.test, on: condition.source),
+                                        examples: RuleExamples(fire: condition.fire, quiet: condition.quiet))
+                      },
+                      classes: classes, unless: unless, reason: reason, examples: RuleExamples(fire: fire, quiet: quiet))
+    }
+
+    func compile(_ test: Test, on source: EvidenceSource) throws -> RuleTest {
         do {
             switch test {
-            case .pattern(let text):
-                ruleTest = .pattern(try LinePattern(text, largeText: source == .kernelLog))
-            case .caseless(let text):
-                ruleTest = .pattern(try LinePattern(text, caseless: true, largeText: source == .kernelLog))
-            case .equals(let value): ruleTest = .equals(value)
-            case .present(let flag): ruleTest = .present(flag)
+            case .pattern(let text): return .pattern(try LinePattern(text, largeText: source == .kernelLog))
+            case .caseless(let text): return .pattern(try LinePattern(text, caseless: true, largeText: source == .kernelLog))
+            case .equals(let value): return .equals(value)
+            case .present(let flag): return .present(flag)
             }
         } catch let error as PCRE2CompileError {
             throw InputError(file: "built-in rules", "rule \(id): \(error)")
         }
-        return DetectionRule(id: id, source: source, test: ruleTest, classes: classes, unless: unless, reason: reason,
-                             examples: RuleExamples(fire: fire, quiet: quiet))
     }
 }
 
 enum BuiltinDetectionRules {
     static let hypervisorClasses = [
         "XEN", "XEN_PV", "XEN_HVM", "XENSERVER", "KVM", "QEMU", "VMWARE", "HYPERV", "VIRTUALBOX", "PARALLELS",
-        "BHYVE", "POWERVM_LPAR", "ZVM", "LDOMS", "LKVM", "ACRN", "NUTANIX_AHV", "RHEV",
+        "BHYVE", "POWERVM_LPAR", "ZVM", "LDOMS", "LKVM", "ACRN", "NUTANIX_AHV", "RHEV", "APPLE_VZ",
     ]
     static let containerClasses = ["DOCKER", "PODMAN", "LXC", "SYSTEMD_NSPAWN", "WSL", "OPENVZ", "LINUX_VSERVER"]
 
     static let rows: [BuiltinRow] = [
         // CPUID leaf 0x40000000 signatures (systemd virt.c's cpuid vendor table).
+        // VirtualBox and Parallels offer KVM's paravirtual interface, CPUID signature included.
         BuiltinRow(id: "cpuid-kvm", source: .cpuid, test: .equals("KVMKVMKVM"), classes: ["KVM"],
-                   unless: ["VIRTUALBOX"], reason: "CPUID hypervisor signature KVMKVMKVM (KVM)",
+                   unless: ["VIRTUALBOX", "PARALLELS"], reason: "CPUID hypervisor signature KVMKVMKVM (KVM)",
                    fire: ["KVMKVMKVM"], quiet: ["", "TCGTCGTCGTCG", nil]),
         BuiltinRow(id: "cpuid-kvm-hyperv", source: .cpuid, test: .equals("Linux KVM Hv"), classes: ["KVM"],
                    reason: "CPUID signature of KVM exposing Hyper-V enlightenments",
@@ -83,8 +104,9 @@ enum BuiltinDetectionRules {
                    fire: ["XenVMMXenVMM"], quiet: ["VMwareVMware"]),
         BuiltinRow(id: "cpuid-vmware", source: .cpuid, test: .equals("VMwareVMware"), classes: ["VMWARE"],
                    reason: "CPUID signature VMwareVMware", fire: ["VMwareVMware"], quiet: ["KVMKVMKVM"]),
+        // Xen (viridian=1) and QEMU show Hyper-V's signature to offer its enlightenments.
         BuiltinRow(id: "cpuid-hyperv", source: .cpuid, test: .equals("Microsoft Hv"), classes: ["HYPERV"],
-                   unless: ["VIRTUALBOX", "QEMU"], reason: "CPUID signature Microsoft Hv (Hyper-V)",
+                   unless: ["VIRTUALBOX", "QEMU", "XEN"], reason: "CPUID signature Microsoft Hv (Hyper-V)",
                    fire: ["Microsoft Hv"], quiet: ["Linux KVM Hv"]),
         BuiltinRow(id: "cpuid-bhyve", source: .cpuid, test: .equals("bhyve bhyve"), classes: ["BHYVE"],
                    reason: "CPUID signature \"bhyve bhyve \" (FreeBSD bhyve)", fire: ["bhyve bhyve ", "bhyve bhyve"],
@@ -93,6 +115,9 @@ enum BuiltinDetectionRules {
                    reason: "CPUID signature ACRNACRNACRN (ACRN hypervisor)", fire: ["ACRNACRNACRN"], quiet: [""]),
         BuiltinRow(id: "cpuid-lkvm", source: .cpuid, test: .equals("LKVMLKVMLKVM"), classes: ["LKVM"],
                    reason: "CPUID signature LKVMLKVMLKVM (kvmtool)", fire: ["LKVMLKVMLKVM"], quiet: ["KVMKVMKVM"]),
+        BuiltinRow(id: "cpuid-apple-vz", source: .cpuid, test: .equals("Apple VZ"), classes: ["APPLE_VZ"],
+                   reason: "CPUID signature Apple VZ (Virtualization.framework on an Intel Mac)",
+                   fire: ["Apple VZ"], quiet: ["VMwareVMware", ""]),
 
         // DMI strings (systemd virt.c's dmi_vendor_table, virt-what's dmidecode checks).
         BuiltinRow(id: "dmi-qemu", source: .dmiSysVendor, test: .equals("QEMU"), classes: ["QEMU"],
@@ -111,12 +136,31 @@ enum BuiltinDetectionRules {
         BuiltinRow(id: "dmi-parallels", source: .dmiSysVendor, test: .pattern("^Parallels"), classes: ["PARALLELS"],
                    reason: "DMI system vendor Parallels", fire: ["Parallels Software International Inc.\n"],
                    quiet: ["QEMU\n"]),
+        BuiltinRow(id: "dmi-parallels-board", source: .dmiBoardVendor, test: .pattern("^Parallels"), classes: ["PARALLELS"],
+                   reason: "DMI board vendor Parallels",
+                   fire: ["Parallels Software International Inc.\n", "Parallels International GmbH.\n"],
+                   quiet: ["Oracle Corporation\n"]),
+        BuiltinRow(id: "dmi-parallels-product", source: .dmiProductName, test: .pattern("^Parallels"),
+                   classes: ["PARALLELS"], reason: "DMI product name Parallels (x86 and Apple silicon guests)",
+                   fire: ["Parallels Virtual Platform\n", "Parallels ARM Virtual Machine\n"], quiet: ["VirtualBox\n"]),
+        // VirtualBox can pass the host's DMI strings through; the board vendor stays its own.
+        // Oracle's physical servers have that board vendor too, hence the hypervisor CPU flag.
+        BuiltinRow(id: "dmi-virtualbox-board", source: .dmiBoardVendor, test: .equals("Oracle Corporation"),
+                   also: [.init(source: .cpuinfo, test: .pattern("^flags\\s*:.*\\bhypervisor\\b"),
+                                fire: ["flags\t\t: fpu vme de pse tsc msr pae hypervisor lahf_lm\n"],
+                                quiet: ["flags\t\t: fpu vme de pse tsc msr pae vmx lahf_lm\n", nil])],
+                   classes: ["VIRTUALBOX"],
+                   reason: "DMI board vendor Oracle Corporation on a CPU that runs under a hypervisor (VirtualBox)",
+                   fire: ["Oracle Corporation\n"], quiet: ["LENOVO\n", nil]),
+        BuiltinRow(id: "dmi-apple-vz", source: .dmiProductName, test: .pattern("^Apple Virtualization"),
+                   classes: ["APPLE_VZ"], reason: "DMI product name of Apple's Virtualization.framework",
+                   fire: ["Apple Virtualization Generic Platform\n"], quiet: ["MacBookPro11,2\n", "VirtualMac2,1\n"]),
         BuiltinRow(id: "dmi-bhyve", source: .dmiBiosVendor, test: .equals("BHYVE"), classes: ["BHYVE"],
                    reason: "DMI BIOS vendor BHYVE", fire: ["BHYVE\n"], quiet: ["SeaBIOS\n"]),
         BuiltinRow(id: "dmi-xen", source: .dmiSysVendor, test: .equals("Xen"), classes: ["XEN"],
                    reason: "DMI system vendor Xen (an HVM guest's firmware)", fire: ["Xen\n"], quiet: ["Xenon Systems\n"]),
         BuiltinRow(id: "dmi-hyperv", source: .dmiProductName, test: .equals("Virtual Machine"), classes: ["HYPERV"],
-                   unless: ["VIRTUALBOX", "QEMU", "KVM"],
+                   unless: ["VIRTUALBOX", "QEMU", "KVM", "XEN"],
                    reason: "DMI product name Virtual Machine (Hyper-V's firmware)",
                    fire: ["Virtual Machine\n"], quiet: ["Surface Laptop 4\n"]),
         BuiltinRow(id: "dmi-nutanix", source: .dmiSysVendor, test: .equals("Nutanix"), classes: ["NUTANIX_AHV"],
@@ -143,6 +187,18 @@ enum BuiltinDetectionRules {
         BuiltinRow(id: "dmi-gce", source: .dmiProductName, test: .equals("Google Compute Engine"), classes: ["GCE"],
                    reason: "DMI product name Google Compute Engine",
                    fire: ["Google Compute Engine\n"], quiet: ["Google Pixelbook\n"]),
+        // Nitro and Google's hypervisor are KVM: on arm64 (Graviton, Tau T2A, Axion), where there
+        // is no CPUID, the DMI strings are the evidence. EC2 bare metal has the same vendor but
+        // not the SMBIOS virtual-machine bit (systemd's detect_vm_dmi makes the same check).
+        BuiltinRow(id: "dmi-aws-nitro", source: .dmiSysVendor, test: .equals("Amazon EC2"),
+                   also: [.init(source: .smbiosVMBit, test: .equals("1"), fire: ["1"], quiet: ["0", nil])],
+                   classes: ["KVM"], reason: "DMI system vendor Amazon EC2 with the SMBIOS VM bit: a Nitro (KVM) instance",
+                   fire: ["Amazon EC2\n"], quiet: ["Amazon.com\n", nil]),
+        BuiltinRow(id: "dmi-gce-kvm", source: .dmiProductName, test: .equals("Google Compute Engine"), classes: ["KVM"],
+                   reason: "DMI product name Google Compute Engine: a VM on Google's KVM hypervisor",
+                   fire: ["Google Compute Engine\n"], quiet: ["Google Pixelbook\n", nil]),
+        BuiltinRow(id: "dmi-gce-board", source: .dmiBoardVendor, test: .equals("Google"), classes: ["GCE"],
+                   reason: "DMI board vendor Google", fire: ["Google\n"], quiet: ["Amazon EC2\n"]),
         BuiltinRow(id: "dmi-gce-vendor", source: .dmiSysVendor, test: .equals("Google"), classes: ["GCE"],
                    reason: "DMI system vendor Google", fire: ["Google\n"], quiet: ["GOOGLE LLC\n"]),
         BuiltinRow(id: "dmi-azure", source: .dmiChassisAssetTag, test: .equals("7783-7084-3265-9085-8269-3286-77"),
@@ -154,9 +210,23 @@ enum BuiltinDetectionRules {
         // Xen: /proc/xen, /sys/hypervisor, dom0 capabilities (virt-what, systemd's detect_xen).
         BuiltinRow(id: "proc-xen", source: .procXen, test: .present(true), classes: ["XEN"],
                    reason: "/proc/xen exists: the kernel runs on Xen", fire: [""], quiet: [nil]),
-        BuiltinRow(id: "xen-dom0", source: .xenCapabilities, test: .pattern("control_d"), classes: ["XEN", "XEN_DOM0"],
+        BuiltinRow(id: "xen-dom0", source: .xenCapabilities, test: .pattern(DetectionTable.xenDom0CapabilitiesPattern),
+                   classes: ["XEN", "XEN_DOM0"],
                    reason: "/proc/xen/capabilities has control_d: this is the Xen control domain (dom0)",
                    fire: ["control_d\n"], quiet: ["\n", nil]),
+        // What systemd checks first: XENVER_get_features, readable before xenfs is mounted.
+        BuiltinRow(id: "xen-features-dom0", source: .xenFeatures, test: .pattern(DetectionTable.xenDom0FeaturesPattern),
+                   classes: ["XEN", "XEN_DOM0"],
+                   reason: "Xen feature bit 11 (XENFEAT_dom0) is set: this is the hardware domain (dom0)",
+                   fire: ["000228f0\n", "00000800\n", "00000f01\n"], quiet: ["000027f0\n", "00000705\n", "\n", nil]),
+        // Old PV kernels have no guest_type; their domU has an empty capabilities file, no
+        // firmware (no DMI) and no Xen CPUID leaves (a PV guest's CPUID is not intercepted).
+        BuiltinRow(id: "xen-capabilities-pv", source: .xenCapabilities, test: .equals(""),
+                   also: [.init(source: .dmiSysVendor, test: .present(false), fire: [nil], quiet: ["Xen\n"]),
+                          .init(source: .cpuid, test: .equals(""), fire: [""], quiet: ["XenVMMXenVMM", nil])],
+                   classes: ["XEN_PV"], unless: ["XEN_DOM0", "XEN_HVM"],
+                   reason: "empty /proc/xen/capabilities, no DMI and no hypervisor CPUID: a paravirtualized domU",
+                   fire: ["", "\n"], quiet: ["control_d\n", nil]),
         BuiltinRow(id: "hypervisor-type-xen", source: .hypervisorType, test: .equals("xen"), classes: ["XEN"],
                    reason: "/sys/hypervisor/type is xen", fire: ["xen\n"], quiet: ["\n", nil]),
         BuiltinRow(id: "xen-guest-pv", source: .hypervisorGuestType, test: .equals("PV"), classes: ["XEN_PV"],
@@ -175,7 +245,8 @@ enum BuiltinDetectionRules {
 
         // Kernel log (dmesg): matched line by line as `dmesg | pcre2grep -q PATTERN`.
         BuiltinRow(id: "xenserver", source: .kernelLog, test: .pattern(DetectionTable.xenServerPattern),
-                   classes: ["XENSERVER"], reason: "kernel log of a XenServer guest, HVM or PV (seed 003's pattern)",
+                   classes: ["XENSERVER"], unless: ["XEN_DOM0"],
+                   reason: "kernel log of a XenServer guest, HVM or PV (seed 003's pattern); a dom0 prints it too",
                    fire: ["[    0.000000] ACPI: XSDT 0x00000000FC00A6C0 000034 (v01 Xen    HVM      00000000 HVML 00000000)",
                           "[    0.000000] Booting paravirtualized kernel on Xen"],
                    quiet: ["[    0.000000] Booting paravirtualized kernel on bare hardware",
@@ -199,7 +270,7 @@ enum BuiltinDetectionRules {
                    quiet: ["[    0.000000] Booting paravirtualized kernel on Xen"]),
         BuiltinRow(id: "kernel-kvm", source: .kernelLog,
                    test: .pattern("Hypervisor detected: KVM|Booting paravirtualized kernel on KVM"), classes: ["KVM"],
-                   unless: ["VIRTUALBOX"], reason: "the kernel detected the KVM hypervisor",
+                   unless: ["VIRTUALBOX", "PARALLELS"], reason: "the kernel detected the KVM hypervisor",
                    fire: ["[    0.000000] Hypervisor detected: KVM", "[    0.000000] Booting paravirtualized kernel on KVM"],
                    quiet: ["[    4.101331] kvm: Nested Virtualization enabled",
                            "[   12.022020] kvm_amd: TSC scaling supported"]),
@@ -207,7 +278,7 @@ enum BuiltinDetectionRules {
                    reason: "the kernel detected VMware", fire: ["[    0.000000] Hypervisor detected: VMware"],
                    quiet: ["[    3.0] vmw_vmci 0000:00:07.7: Using capabilities 0xc"]),
         BuiltinRow(id: "kernel-hyperv", source: .kernelLog, test: .pattern("Hypervisor detected: Microsoft Hyper-V"),
-                   classes: ["HYPERV"], unless: ["VIRTUALBOX", "QEMU"], reason: "the kernel detected Microsoft Hyper-V",
+                   classes: ["HYPERV"], unless: ["VIRTUALBOX", "QEMU", "XEN"], reason: "the kernel detected Microsoft Hyper-V",
                    fire: ["[    0.000000] Hypervisor detected: Microsoft Hyper-V"],
                    quiet: ["[    0.000000] Hypervisor detected: KVM"]),
         BuiltinRow(id: "kernel-acrn", source: .kernelLog, test: .pattern("Hypervisor detected: ACRN"), classes: ["ACRN"],
@@ -242,11 +313,21 @@ enum BuiltinDetectionRules {
         BuiltinRow(id: "cpuinfo-sun4v", source: .cpuinfo, test: .pattern("^type\\s*:\\s*sun4v"), classes: ["LDOMS"],
                    reason: "a SPARC sun4v machine runs under the Logical Domains hypervisor",
                    fire: ["cpu\t\t: UltraSparc T5 (Niagara5)\ntype\t\t: sun4v\n"], quiet: ["type\t\t: sun4u\n"]),
-        BuiltinRow(id: "device-tree-lkvm", source: .deviceTreeCompatible, test: .pattern("^linux,dummy-virt$"),
-                   classes: ["LKVM"], unless: ["QEMU", "KVM"], reason: "device tree linux,dummy-virt without QEMU's fw-cfg: kvmtool",
+        BuiltinRow(id: "dev-mdesc", source: .devMdesc, test: .present(true),
+                   also: [.init(source: .arch, test: .pattern("^sparc"), fire: ["sparc64\n"], quiet: ["x86_64\n", nil])],
+                   classes: ["LDOMS"], reason: "/dev/mdesc on SPARC: the LDoms hypervisor's machine description (virt-what)",
+                   fire: [""], quiet: [nil]),
+        BuiltinRow(id: "kernel-sun4v", source: .kernelLog, test: .pattern("^(\\[[ 0-9.]+\\] )?ARCH: SUN4V$"),
+                   classes: ["LDOMS"], reason: "the SPARC kernel booted as sun4v (on the LDoms hypervisor)",
+                   fire: ["[    0.000000] ARCH: SUN4V", "ARCH: SUN4V"], quiet: ["[    0.000000] ARCH: SUN4U"]),
+        // linux,dummy-virt is the generic board of every KVM VMM on ARM (kvmtool, Firecracker,
+        // Cloud Hypervisor, crosvm, QEMU); only QEMU adds its fw-cfg node (systemd: vm-other).
+        BuiltinRow(id: "device-tree-dummy-virt", source: .deviceTreeCompatible, test: .pattern("^linux,dummy-virt$"),
+                   classes: ["KVM"], unless: ["QEMU", "XEN", "VMWARE"],
+                   reason: "device tree linux,dummy-virt without QEMU's fw-cfg: a VMM on ARM KVM (Firecracker, Cloud Hypervisor, kvmtool)",
                    fire: ["linux,dummy-virt\n"], quiet: ["raspberrypi,4-model-b\nbrcm,bcm2711\n"]),
         BuiltinRow(id: "device-tree-qemu", source: .deviceTreeNodes, test: .pattern("^fw-cfg@"), classes: ["QEMU"],
-                   unless: ["KVM", "XEN"], reason: "a fw-cfg device tree node: QEMU's firmware configuration device",
+                   unless: ["XEN"], reason: "a fw-cfg device tree node: QEMU's firmware configuration device",
                    fire: ["chosen\nfw-cfg@9020000\nmemory@40000000\n"], quiet: ["chosen\nmemory@40000000\n"]),
         BuiltinRow(id: "osrelease-wsl", source: .osrelease, test: .pattern("[Mm]icrosoft|WSL"), classes: ["WSL"],
                    reason: "the kernel release is Microsoft's WSL kernel",

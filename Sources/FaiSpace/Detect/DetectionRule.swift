@@ -10,52 +10,11 @@ public enum RuleTest: Sendable {
     case present(Bool)
 }
 
-/// Evidence a rule must fire on, and evidence it must not fire on. Each example is the text
-/// of the rule's own source; nil stands for "the source is absent". For rules on the
-/// ``EvidenceSource/classes`` source the text is the classes so far, one a line.
-public struct RuleExamples: Sendable, Hashable {
-    public var fire: [String?]
-    public var quiet: [String?]
-
-    public init(fire: [String?], quiet: [String?]) {
-        self.fire = fire
-        self.quiet = quiet
-    }
-}
-
-/// A detection rule: when ``test`` holds for ``source``, the client belongs to ``classes``,
-/// unless a class in ``unless`` was defined by another rule (see ``RuleTable``).
-public struct DetectionRule: Sendable, Identifiable {
-    /// A unique name in the table; a rule file replaces a built-in rule with the same id.
-    public var id: String
-    public var source: EvidenceSource
-    public var test: RuleTest
-    /// FAI class names (`[A-Z0-9_]+`).
-    public var classes: [String]
-    /// Classes that veto this rule when another rule defines them.
-    public var unless: [String]
-    /// One line saying what the evidence means, shown by `faigen detect --format json`.
-    public var reason: String
-    public var examples: RuleExamples
-    /// Where the rule was written; nil for the built-in table.
-    public var location: SourceLocation?
-
-    public init(id: String, source: EvidenceSource, test: RuleTest, classes: [String], unless: [String] = [],
-                reason: String, examples: RuleExamples, location: SourceLocation? = nil) {
-        self.id = id
-        self.source = source
-        self.test = test
-        self.classes = classes
-        self.unless = unless
-        self.reason = reason
-        self.examples = examples
-        self.location = location
-    }
-
+extension RuleTest {
     /// Whether the test holds for `evidence` (nil: the source is absent or unreadable).
     /// Returns the matching line or value as the detail to show, or nil when it does not hold.
     public func check(_ evidence: UnsafeRawBufferPointer?) -> String? {
-        switch test {
+        switch self {
         case .present(let wanted):
             return (evidence != nil) == wanted ? (wanted ? "present" : "absent") : nil
         case .equals(let value):
@@ -80,19 +39,106 @@ public struct DetectionRule: Sendable, Identifiable {
         }
     }
 
+    /// Whether the test holds on an example text (nil: the source is absent).
+    func holds(onExample example: String?) -> Bool {
+        guard var text = example else { return check(nil) != nil }
+        return text.withUTF8 { check(UnsafeRawBufferPointer($0)) } != nil
+    }
+}
+
+/// Evidence a rule must fire on, and evidence it must not fire on. Each example is the text
+/// of the rule's own source; nil stands for "the source is absent". For rules on the
+/// ``EvidenceSource/classes`` source the text is the classes so far, one a line.
+public struct RuleExamples: Sendable, Hashable {
+    public var fire: [String?]
+    public var quiet: [String?]
+
+    public init(fire: [String?], quiet: [String?]) {
+        self.fire = fire
+        self.quiet = quiet
+    }
+}
+
+/// A further piece of evidence a rule needs at the same time as its own (`also:` in a rules
+/// file): Amazon EC2's DMI vendor *and* the SMBIOS virtual-machine bit. The rule holds only
+/// when its test and every condition hold; each condition carries its own examples.
+public struct RuleCondition: Sendable {
+    public var source: EvidenceSource
+    public var test: RuleTest
+    public var examples: RuleExamples
+
+    public init(source: EvidenceSource, test: RuleTest, examples: RuleExamples) {
+        self.source = source
+        self.test = test
+        self.examples = examples
+    }
+
+    /// The examples that disagree with the test: fire examples it ignores, quiet ones it holds on.
+    public func failingExamples() -> (fire: [String?], quiet: [String?]) {
+        (examples.fire.filter { !test.holds(onExample: $0) }, examples.quiet.filter { test.holds(onExample: $0) })
+    }
+}
+
+/// A detection rule: when ``test`` holds for ``source`` (and every condition in ``also``
+/// holds for its own source), the client belongs to ``classes``, unless a class in ``unless``
+/// was defined by another rule (see ``DetectionTable``).
+public struct DetectionRule: Sendable, Identifiable {
+    /// A unique name in the table; a rule file replaces a built-in rule with the same id.
+    public var id: String
+    public var source: EvidenceSource
+    public var test: RuleTest
+    /// Evidence from other sources that must hold as well (empty for most rules).
+    public var also: [RuleCondition]
+    /// FAI class names (`[A-Z0-9_]+`).
+    public var classes: [String]
+    /// Classes that veto this rule when another rule defines them.
+    public var unless: [String]
+    /// One line saying what the evidence means, shown by `faigen detect --format json`.
+    public var reason: String
+    public var examples: RuleExamples
+    /// Where the rule was written; nil for the built-in table.
+    public var location: SourceLocation?
+
+    public init(id: String, source: EvidenceSource, test: RuleTest, also: [RuleCondition] = [], classes: [String],
+                unless: [String] = [], reason: String, examples: RuleExamples, location: SourceLocation? = nil) {
+        self.id = id
+        self.source = source
+        self.test = test
+        self.also = also
+        self.classes = classes
+        self.unless = unless
+        self.reason = reason
+        self.examples = examples
+        self.location = location
+    }
+
+    /// Whether the rule's own test holds for `evidence` (nil: the source is absent or unreadable).
+    /// Returns the matching line or value as the detail to show, or nil when it does not hold.
+    /// The ``also`` conditions are checked by ``DetectionTable``, which has their evidence.
+    public func check(_ evidence: UnsafeRawBufferPointer?) -> String? {
+        test.check(evidence)
+    }
+
     /// Whether the rule fires on one of its examples, on its own (``unless`` counts only for
     /// rules on ``EvidenceSource/classes``, whose example is the class list itself).
     public func fires(onExample example: String?) -> Bool {
-        guard var text = example else { return check(nil) != nil }
-        let held = text.withUTF8 { check(UnsafeRawBufferPointer($0)) } != nil
-        guard held, source == .classes else { return held }
-        let classes = Set(text.split(whereSeparator: \.isNewline).map(String.init))
+        let held = test.holds(onExample: example)
+        guard held, source == .classes, let example else { return held }
+        let classes = Set(example.split(whereSeparator: \.isNewline).map(String.init))
         return classes.isDisjoint(with: unless)
     }
 
-    /// The examples that disagree with the rule: fire examples it ignores, quiet ones it fires on.
+    /// The examples that disagree with the rule: fire examples it ignores, quiet ones it fires on,
+    /// its own and those of its ``also`` conditions (each against its own test).
     public func failingExamples() -> (fire: [String?], quiet: [String?]) {
-        (examples.fire.filter { !fires(onExample: $0) }, examples.quiet.filter { fires(onExample: $0) })
+        var fire = examples.fire.filter { !fires(onExample: $0) }
+        var quiet = examples.quiet.filter { fires(onExample: $0) }
+        for condition in also {
+            let failing = condition.failingExamples()
+            fire += failing.fire
+            quiet += failing.quiet
+        }
+        return (fire, quiet)
     }
 
     /// The length of `bytes` without trailing spaces, tabs, newlines and NULs.

@@ -76,8 +76,11 @@ public struct DetectionRuleSet: Sendable {
     }
 
     static let ruleKeys = [
-        "id", "source", "pattern", "caseless", "equals", "present", "classes", "unless", "reason", "examples",
+        "id", "source", "pattern", "caseless", "equals", "present", "also", "classes", "unless", "reason", "examples",
     ]
+
+    /// The keys of one `also:` condition: a source, its test and its examples.
+    static let conditionKeys = ["source", "pattern", "caseless", "equals", "present", "examples"]
 
     static func parseRule(_ node: Node, file: String) throws -> DetectionRule {
         let fields = try SpecNode(node, file: file).mapping("a rule", known: ruleKeys)
@@ -103,6 +106,37 @@ public struct DetectionRuleSet: Sendable {
                                 hint: "use one of \(EvidenceSource.allCases.map(\.rawValue).joined(separator: ", "))")
         }
 
+        let test = try parseTest(fields, source: source, node: node, file: file)
+        let also = try fields["also"].map { try parseConditions($0.node, file: file) } ?? []
+
+        let classes = try classList(try required("classes"), "classes", file: file)
+        if classes.isEmpty {
+            throw InputError.at(try required("classes"), file: file, "`classes` is empty", hint: "name at least one class")
+        }
+        let unless = try fields["unless"].map { try classList($0.node, "unless", file: file) } ?? []
+        let reasonNode = try required("reason")
+        let reason = try string(reasonNode, "reason")
+        if reason.isEmpty || reason.contains("\n") {
+            throw InputError.at(reasonNode, file: file, "`reason` must be one non-empty line")
+        }
+        let examplesNode = try required("examples")
+        let examples = try parseExamples(examplesNode, file: file)
+        let rule = DetectionRule(id: id, source: source, test: test, also: also, classes: classes, unless: unless,
+                                 reason: reason, examples: examples, location: InputError.location(of: node, file: file))
+        // A rule is only as good as its examples: refuse one that disagrees with them.
+        try refuse(rule.failingExamples(), at: examplesNode, file: file,
+                   ignores: "rule `\(id)` does not fire on its example", holds: "rule `\(id)` fires on its quiet example")
+        return rule
+    }
+
+    /// The one test of a rule or condition: `pattern` (with `caseless`), `equals` or `present`.
+    static func parseTest(_ fields: SpecMapping, source: EvidenceSource, node: Node, file: String) throws -> RuleTest {
+        func string(_ value: Node, _ name: String) throws -> String {
+            guard case .scalar(let scalar) = value else {
+                throw InputError.at(value, file: file, "`\(name)` must be a string")
+            }
+            return scalar.string
+        }
         let tests = ["pattern", "equals", "present"].filter { fields[$0] != nil }
         guard tests.count == 1 else {
             throw InputError.at(node, file: file, tests.isEmpty ? "the rule has no test" : "the rule has \(tests.count) tests",
@@ -118,7 +152,6 @@ public struct DetectionRuleSet: Sendable {
             }
             caseless = flag
         }
-        let test: RuleTest
         if let field = fields["pattern"] {
             let pattern = try string(field.node, "pattern")
             // Rules match one line at a time; pcre2grep would read a line break as a second pattern.
@@ -127,50 +160,58 @@ public struct DetectionRuleSet: Sendable {
                                     hint: "write it on one line: a rule matches one line of the log at a time")
             }
             do {
-                test = .pattern(try LinePattern(pattern, caseless: caseless, largeText: source == .kernelLog))
+                return .pattern(try LinePattern(pattern, caseless: caseless, largeText: source == .kernelLog))
             } catch let error as PCRE2CompileError {
                 throw InputError(InputError.location(of: field.node, file: file, offset: error.offset),
                                  "invalid PCRE2 pattern: \(error.message) at offset \(error.offset) in `\(pattern)`",
                                  hint: "fix the pattern; test it with pcre2grep")
             }
         } else if let field = fields["equals"] {
-            test = .equals(try string(field.node, "equals"))
+            return .equals(try string(field.node, "equals"))
         } else if let value = fields["present"]?.node {
             guard let flag = value.bool else {
                 throw InputError.at(value, file: file, "`present` must be true or false")
             }
-            test = .present(flag)
+            return .present(flag)
         } else {
             throw InputError.at(node, file: file, "the rule has no test", hint: "give one of `pattern`, `equals`, `present`")
         }
+    }
 
-        let classes = try classList(try required("classes"), "classes", file: file)
-        if classes.isEmpty {
-            throw InputError.at(try required("classes"), file: file, "`classes` is empty", hint: "name at least one class")
+    /// The `also:` list: further evidence a rule needs at the same time, each with its examples.
+    static func parseConditions(_ node: Node, file: String) throws -> [RuleCondition] {
+        guard case .sequence(let sequence) = node, !sequence.isEmpty else {
+            throw InputError.at(node, file: file, "`also` must be a non-empty list of conditions",
+                                hint: "each condition has `source`, one test and `examples`")
         }
-        let unless = try fields["unless"].map { try classList($0.node, "unless", file: file) } ?? []
-        let reasonNode = try required("reason")
-        let reason = try string(reasonNode, "reason")
-        if reason.isEmpty || reason.contains("\n") {
-            throw InputError.at(reasonNode, file: file, "`reason` must be one non-empty line")
+        return try sequence.map { item in
+            let fields = try SpecNode(item, file: file).mapping("a condition", known: conditionKeys)
+            let sourceNode = try fields.required("source").node
+            guard let name = sourceNode.string, let source = EvidenceSource(rawValue: name), source != .classes else {
+                throw InputError.at(sourceNode, file: file, "unknown evidence source `\(sourceNode.string ?? "?")` in a condition",
+                                    hint: "use one of \(EvidenceSource.allCases.filter { $0 != .classes }.map(\.rawValue).joined(separator: ", "))")
+            }
+            let test = try parseTest(fields, source: source, node: item, file: file)
+            let examplesNode = try fields.required("examples").node
+            let condition = RuleCondition(source: source, test: test, examples: try parseExamples(examplesNode, file: file))
+            try refuse(condition.failingExamples(), at: examplesNode, file: file,
+                       ignores: "the condition on \(name) does not hold on its example",
+                       holds: "the condition on \(name) holds on its quiet example")
+            return condition
         }
-        let examplesNode = try required("examples")
-        let examples = try parseExamples(examplesNode, file: file)
-        let rule = DetectionRule(id: id, source: source, test: test, classes: classes, unless: unless, reason: reason,
-                                 examples: examples, location: InputError.location(of: node, file: file))
-        // A rule is only as good as its examples: refuse one that disagrees with them.
-        let failing = rule.failingExamples()
+    }
+
+    /// Stops at the first example a rule or condition disagrees with: `ignores` starts the
+    /// message for a fire example the test ignores, `holds` for a quiet one it holds on.
+    static func refuse(_ failing: (fire: [String?], quiet: [String?]), at node: Node, file: String,
+                       ignores: String, holds: String) throws {
+        func quoted(_ example: String?) -> String { example.map { "`\($0)`" } ?? "(source absent)" }
         if let example = failing.fire.first {
-            throw InputError.at(examplesNode, file: file,
-                                "rule `\(id)` does not fire on its example \(example.map { "`\($0)`" } ?? "(source absent)")",
-                                hint: "fix the test or the `fire` example")
+            throw InputError.at(node, file: file, "\(ignores) \(quoted(example))", hint: "fix the test or the `fire` example")
         }
         if let example = failing.quiet.first {
-            throw InputError.at(examplesNode, file: file,
-                                "rule `\(id)` fires on its quiet example \(example.map { "`\($0)`" } ?? "(source absent)")",
-                                hint: "fix the test or the `quiet` example")
+            throw InputError.at(node, file: file, "\(holds) \(quoted(example))", hint: "fix the test or the `quiet` example")
         }
-        return rule
     }
 
     static func classList(_ node: Node, _ name: String, file: String) throws -> [String] {
@@ -251,23 +292,36 @@ extension DetectionRuleSet {
         func examples(_ values: [String?]) -> Node {
             Node(values.map { $0.map(text) ?? Node("null", Tag(.null), .plain) }, Tag(.seq), .block)
         }
+        func test(_ test: RuleTest) -> [(Node, Node)] {
+            switch test {
+            case .pattern(let pattern):
+                return [(plain("pattern"), text(pattern.pattern))]
+                    + (pattern.caseless ? [(plain("caseless"), Node("true", Tag(.bool), .plain))] : [])
+            case .equals(let value):
+                return [(plain("equals"), text(value))]
+            case .present(let flag):
+                return [(plain("present"), Node(flag ? "true" : "false", Tag(.bool), .plain))]
+            }
+        }
+        func examplePair(_ value: RuleExamples) -> (Node, Node) {
+            (plain("examples"), Node([
+                (plain("fire"), examples(value.fire)), (plain("quiet"), examples(value.quiet)),
+            ], Tag(.map), .block))
+        }
         let nodes: [Node] = rules.map { rule in
             var pairs: [(Node, Node)] = [(plain("id"), plain(rule.id)), (plain("source"), plain(rule.source.rawValue))]
-            switch rule.test {
-            case .pattern(let pattern):
-                pairs.append((plain("pattern"), text(pattern.pattern)))
-                if pattern.caseless { pairs.append((plain("caseless"), Node("true", Tag(.bool), .plain))) }
-            case .equals(let value):
-                pairs.append((plain("equals"), text(value)))
-            case .present(let flag):
-                pairs.append((plain("present"), Node(flag ? "true" : "false", Tag(.bool), .plain)))
+            pairs += test(rule.test)
+            if !rule.also.isEmpty {
+                let conditions = rule.also.map { condition in
+                    Node([(plain("source"), plain(condition.source.rawValue))] + test(condition.test)
+                         + [examplePair(condition.examples)], Tag(.map), .block)
+                }
+                pairs.append((plain("also"), Node(conditions, Tag(.seq), .block)))
             }
             pairs.append((plain("classes"), list(rule.classes)))
             if !rule.unless.isEmpty { pairs.append((plain("unless"), list(rule.unless))) }
             pairs.append((plain("reason"), text(rule.reason)))
-            pairs.append((plain("examples"), Node([
-                (plain("fire"), examples(rule.examples.fire)), (plain("quiet"), examples(rule.examples.quiet)),
-            ], Tag(.map), .block)))
+            pairs.append(examplePair(rule.examples))
             return Node(pairs, Tag(.map), .block)
         }
         let document = Node([

@@ -39,7 +39,8 @@ public struct Detection: Sendable {
 
 /// An ordered table of detection rules (systemd's virt.c keeps the same knowledge as vendor tables).
 ///
-/// Evaluation: every rule on a real evidence source is tested; a rule whose test holds fires
+/// Evaluation: every rule on a real evidence source is tested, together with its `also`
+/// conditions (each on its own source); a rule whose test holds fires
 /// unless one of its `unless` classes is defined by another rule whose test held (one round,
 /// no chains). Then the rules on the ``EvidenceSource/classes`` source run in table order over
 /// the classes so far, which is how the summaries `VIRTUAL`, `CONTAINER` and `PHYSICAL` are made.
@@ -67,7 +68,9 @@ public struct DetectionTable: Sendable {
 
     /// The evidence sources the rules read, in ``EvidenceSource`` order.
     public var sources: [EvidenceSource] {
-        EvidenceSource.allCases.filter { source in source != .classes && rules.contains { $0.source == source } }
+        EvidenceSource.allCases.filter { source in
+            source != .classes && rules.contains { $0.source == source || $0.also.contains { $0.source == source } }
+        }
     }
 
     /// Evaluates the table over `evidence`.
@@ -155,6 +158,24 @@ public struct DetectionTable: Sendable {
                 for (index, line) in zip(indices, LinePattern.firstMatchingLines(patterns, in: bytes)) {
                     details[index] = line.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
                 }
+            }
+        }
+        // A rule with `also` conditions holds only when each of them holds on its own source.
+        for (index, rule) in rules.enumerated() where !rule.also.isEmpty {
+            guard var detail = details[index] else { continue }
+            for condition in rule.also {
+                let held: String?
+                if case .text(let text) = evidence[condition.source] {
+                    held = text.withUnsafeBytes { condition.test.check($0) }
+                } else {
+                    held = condition.test.check(nil)
+                }
+                guard let held else {
+                    details[index] = nil
+                    break
+                }
+                detail += " and \(condition.source.rawValue): \(held)"
+                details[index] = detail
             }
         }
         return details

@@ -132,6 +132,9 @@ public struct Evidence: Sendable {
                 let (reading, origin) = liveKernelLog(logDirectory: logDirectory)
                 evidence.readings[.kernelLog] = reading
                 evidence.origins[.kernelLog] = origin
+            case .arch:
+                evidence.readings[.arch] = .text(EvidenceText(Array(machineArchitecture().utf8)))
+                evidence.origins[.arch] = "uname"
             default:
                 guard let relative = source.snapshotPath else { continue }
                 let path = "/" + relative
@@ -140,6 +143,13 @@ public struct Evidence: Sendable {
             }
         }
         return evidence
+    }
+
+    /// The CPU architecture of the running kernel, as `uname -m` prints it.
+    static func machineArchitecture() -> String {
+        var name = utsname()
+        guard uname(&name) == 0 else { return "" }
+        return withUnsafeBytes(of: name.machine) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// The live kernel log in `dmesg` format, and where it came from.

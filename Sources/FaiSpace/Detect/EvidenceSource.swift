@@ -22,6 +22,9 @@ public enum EvidenceSource: String, Sendable, Hashable, CaseIterable, Codable {
     case lparcfg
     case hypervisorType = "hypervisor-type"
     case hypervisorGuestType = "hypervisor-guest-type"
+    /// `/sys/hypervisor/properties/features`: Xen's feature bits as hex (`000228f0`); bit 11
+    /// (XENFEAT_dom0) marks the control domain even before xenfs is mounted on /proc/xen.
+    case xenFeatures = "xen-features"
     case dmiSysVendor = "dmi:sys_vendor"
     case dmiProductName = "dmi:product_name"
     case dmiProductVersion = "dmi:product_version"
@@ -40,6 +43,11 @@ public enum EvidenceSource: String, Sendable, Hashable, CaseIterable, Codable {
     case dockerenv
     case containerenv
     case systemdContainer = "systemd-container"
+    /// `/dev/mdesc`, the SPARC sun4v machine description device: only under the LDoms hypervisor.
+    case devMdesc = "dev-mdesc"
+    /// The CPU architecture as `uname -m` prints it (`x86_64`, `aarch64`, `sparc64`); kept in a
+    /// snapshot as `.faigen/arch` for rules that only mean something on one architecture.
+    case arch
     /// Not read from the system: the classes the other rules defined, one a line.
     /// Rules on it derive summaries (`VIRTUAL`, `CONTAINER`, `PHYSICAL`).
     case classes
@@ -75,6 +83,9 @@ public enum EvidenceSource: String, Sendable, Hashable, CaseIterable, Codable {
         case .dockerenv: ".dockerenv"
         case .containerenv: "run/.containerenv"
         case .systemdContainer: "run/systemd/container"
+        case .devMdesc: "dev/mdesc"
+        case .arch: ".faigen/arch"
+        case .xenFeatures: "sys/hypervisor/properties/features"
         case .classes: nil
         }
     }
@@ -98,7 +109,7 @@ public enum EvidenceSource: String, Sendable, Hashable, CaseIterable, Codable {
     var reading: Reading {
         switch self {
         case .pid1Environ, .deviceTreeCompatible, .deviceTreeHypervisor: .nulSeparated
-        case .procXen, .dockerenv, .containerenv: .presence
+        case .procXen, .dockerenv, .containerenv, .devMdesc: .presence
         case .deviceTreeNodes: .directoryListing
         case .smbiosVMBit: .smbiosVMBit
         case .classes: .special

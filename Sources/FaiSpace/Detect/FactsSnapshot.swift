@@ -4,8 +4,8 @@ import Foundation
 
 /// Writes a snapshot that `faigen detect --root DIR` reads back as this machine's evidence:
 /// the raw files under their paths, the kernel log as `var/log/dmesg`, the CPUID signature as
-/// `.faigen/cpuid-vendor`, empty files or directories for presence-only sources, and empty
-/// directories (or files) named after the device-tree nodes.
+/// `.faigen/cpuid-vendor`, the CPU architecture as `.faigen/arch`, empty files or directories
+/// for presence-only sources, and empty directories (or files) named after the device-tree nodes.
 public enum FactsSnapshot {
     public struct Report: Sendable {
         /// The sources written, in ``EvidenceSource`` order.
@@ -66,6 +66,8 @@ public enum FactsSnapshot {
                 let text = hasHypervisor ? String(decoding: signature.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
                                                   as: UTF8.self) + "\n" : ""
                 bytes = Array(text.utf8)
+            case .arch:
+                bytes = Array((Evidence.machineArchitecture() + "\n").utf8)
             case .kernelLog:
                 let (reading, origin) = Evidence.liveKernelLog(logDirectory: logDirectory)
                 guard case .text(let text) = reading else {

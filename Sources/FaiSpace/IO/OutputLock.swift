@@ -33,8 +33,10 @@ public final class OutputLock {
     deinit { release() }
 
     /// Takes the lock on `outputDirectory`, creating it (and `.faigen`) when missing. When
-    /// another process holds it: waits when `wait`, else throws at once, naming the holder.
-    public static func acquire(_ outputDirectory: String, wait: Bool) throws(InputError) -> OutputLock {
+    /// another process holds it: waits when `wait` (telling `waiting` first, once), else
+    /// throws at once, naming the holder.
+    public static func acquire(_ outputDirectory: String, wait: Bool,
+                               waiting: ((String) -> Void)? = nil) throws(InputError) -> OutputLock {
         if let status = try FileSystem.status(outputDirectory), status.kind != .directory,
            FileSystem.resolvedStatus(outputDirectory)?.kind != .directory {
             throw InputError(file: outputDirectory, "exists and is not a directory", hint: "give a directory to render into")
@@ -67,16 +69,21 @@ public final class OutputLock {
                                      hint: "faigen must be able to write into OUTDIR/.faigen")
                 }
                 var result: Int32
-                repeat { result = flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) } while result != 0 && errno == EINTR
-                if result != 0 {
-                    let code = errno
-                    let holder = readHolder(fd)
-                    close(fd)
-                    if code == EWOULDBLOCK {
-                        throw InputError(file: outputDirectory,
-                                         "another faigen\(holder.map { " (process \($0))" } ?? "") is rendering into this directory",
+                repeat { result = flock(fd, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
+                if result != 0, errno == EWOULDBLOCK {
+                    let holder = readHolder(fd).map { " (process \($0))" } ?? ""
+                    if wait {
+                        waiting?("another faigen\(holder) is rendering into \(outputDirectory); waiting for it to finish")
+                        repeat { result = flock(fd, LOCK_EX) } while result != 0 && errno == EINTR
+                    } else {
+                        close(fd)
+                        throw InputError(file: outputDirectory, "another faigen\(holder) is rendering into this directory",
                                          hint: "render again when it has finished, or give --wait to wait for it")
                     }
+                }
+                if result != 0 {
+                    let code = errno
+                    close(fd)
                     throw InputError(file: lockFile, "cannot lock: \(FileSystem.errorText(code))")
                 }
                 var locked = stat(), atPath = stat()

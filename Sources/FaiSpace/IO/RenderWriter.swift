@@ -254,14 +254,14 @@ public enum RenderWriter {
     }
 
     /// Applies a render: takes the output directory's lock (waiting for another render when
-    /// `wait`, else failing at once), plans, stops with the first conflict (nothing changed),
-    /// else writes, removes, and records the manifest.
+    /// `wait`, after telling `waiting`, else failing at once), plans, stops with the first
+    /// conflict (nothing changed), else writes, removes, and records the manifest.
     @discardableResult
     public static func apply(outputDirectory: String, base: ConfigSpace?, generated: [GeneratedFile],
-                             force: Bool, wait: Bool = false) throws(InputError) -> RenderReport {
+                             force: Bool, wait: Bool = false, waiting: ((String) -> Void)? = nil) throws(InputError) -> RenderReport {
         // Checked before the lock makes anything: a bad path changes nothing.
         _ = try renderedEntries(base: base, generated: generated)
-        let lock = try OutputLock.acquire(outputDirectory, wait: wait)
+        let lock = try OutputLock.acquire(outputDirectory, wait: wait, waiting: waiting)
         defer { lock.release() }
         let plan = try plan(outputDirectory: outputDirectory, base: base, generated: generated, force: force)
         if let first = plan.conflicts.first {

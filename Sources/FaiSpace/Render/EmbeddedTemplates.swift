@@ -66,8 +66,23 @@ exit "$status"
 @HEADER@
 # Defines classes from the kernel log with PCRE2 patterns, the same rules
 # `faigen detect` evaluates on a kernel log. XENSERVER marks a guest of Citrix
-# XenServer, paravirtualized or HVM. fai-class runs this and takes every word
-# it prints as a class.
+# XenServer, paravirtualized or HVM; never a Xen dom0, whose kernel prints the
+# same boot line. fai-class runs this and takes every word it prints as a class.
+
+# The kernel log describes the machine this runs on. `fai dirinstall` builds a
+# tree, and fai-diskimage runs `fai install` into an image from a host that was
+# not booted as the client (do_init_tasks=0, no nfsroot): there the log is the
+# build host's, so nothing is classed from it. Such an image gets its classes
+# from `fai -c`/`fai-diskimage -c`, or from ADDCLASSES with -N.
+building=
+case ${FAI_ACTION:-} in
+    dirinstall) building=yes ;;
+    install) [ "${do_init_tasks:-1}" = 0 ] && [ ! -e /.THIS_IS_THE_FAI_NFSROOT ] && building=yes ;;
+esac
+if [ -n "$building" ]; then
+    printf '%s\n' "60-detect-XenServer: FAI_ACTION=$FAI_ACTION builds for another machine: the kernel log is the build host's, no class comes from it (give classes with -c or ADDCLASSES)" >&2
+    exit 0
+fi
 
 if ! command -v pcre2grep >/dev/null 2>&1; then
     echo "60-detect-XenServer: pcre2grep is missing; add pcre2-utils to the nfsroot package list" >&2
@@ -93,11 +108,12 @@ define() {
 }
 
 # undefined CLASS...: succeeds when none of the classes is defined yet, by an
-# earlier class script (fai-class exports them in $classes, one a line) or by
-# this one. Globbing is off, so the words of $classes stay words.
+# earlier class script (fai-class exports them in $classes, one a line), by
+# this one, or by the machine facts below. Globbing is off, so the words of
+# $classes stay words.
 undefined() {
     for class in "$@"; do
-        for defined in ${classes:-} $found; do
+        for defined in ${classes:-} $found $facts; do
             [ "$defined" = "$class" ] && return 1
         done
     done
@@ -115,6 +131,21 @@ log_matches() {
            return 1 ;;
     esac
 }
+
+# file_matches FILE PATTERN: succeeds when a line of FILE matches.
+file_matches() {
+    [ -f "$1" ] && pcre2grep -q -e "$2" "$1" 2>/dev/null
+}
+
+# A Xen control domain (dom0) by the evidence `faigen detect` uses: control_d
+# in /proc/xen/capabilities, or bit 11 (XENFEAT_dom0) of the hex number in
+# /sys/hypervisor/properties/features, which is there before xenfs is mounted.
+# XEN_DOM0 only vetoes rules (`unless: [XEN_DOM0]`); it is not printed.
+facts=
+if file_matches /proc/xen/capabilities @XEN_DOM0_CAPABILITIES@ ||
+        file_matches /sys/hypervisor/properties/features @XEN_DOM0_FEATURES@; then
+    facts=XEN_DOM0
+fi
 
 @RULES@
 

@@ -41,6 +41,9 @@ public struct Generators: Sendable {
         }
         let text = try templates.template(Self.detectScriptPath).fill([
             "HEADER": header, "RULES": lines.joined(separator: "\n"),
+            // The dom0 evidence of `faigen detect`'s xen-dom0 and xen-features-dom0 rules.
+            "XEN_DOM0_CAPABILITIES": ShellWord.quoted(DetectionTable.xenDom0CapabilitiesPattern),
+            "XEN_DOM0_FEATURES": ShellWord.quoted(DetectionTable.xenDom0FeaturesPattern),
         ])
         return GeneratedFile(path: Self.detectScriptPath, contents: Array(text.utf8), mode: 0o755)
     }

@@ -17,9 +17,10 @@ public struct KernelLogRule: Sendable, Hashable {
         self.unless = unless
     }
 
-    /// Seed 003's rule: a XenServer guest, HVM (its ACPI tables name Xen) or paravirtualized.
+    /// Seed 003's rule: a XenServer guest, HVM (its ACPI tables name Xen) or paravirtualized;
+    /// not a Xen dom0, whose PV kernel prints the same line (the class script's XEN_DOM0 fact).
     public static let xenServer = KernelLogRule(
-        pattern: "(ACPI:.*Xen.*HVM|Booting paravirtualized kernel on Xen)", classes: ["XENSERVER"])
+        pattern: "(ACPI:.*Xen.*HVM|Booting paravirtualized kernel on Xen)", classes: ["XENSERVER"], unless: ["XEN_DOM0"])
 }
 
 /// One entry of `ganeti.hostname_classes`: hosts whose name matches `pattern` get `classes`.

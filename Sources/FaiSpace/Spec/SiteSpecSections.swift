@@ -299,8 +299,8 @@ extension HostSpec {
 
 extension KernelLogRule {
     /// The kernel-log rules of `detect:`, which holds rules in `faigen detect --rules` form
-    /// (docs/detect.md). Rules on other evidence sources are valid there but have no
-    /// shell form in the class script: the script reads only the kernel log.
+    /// (docs/detect.md). Rules on other evidence sources, or with `also` conditions on them,
+    /// are valid there but have no shell form in the class script: it reads only the kernel log.
     static func rules(detect node: SpecNode) throws(InputError) -> [KernelLogRule] {
         let set: DetectionRuleSet
         do {
@@ -311,7 +311,7 @@ extension KernelLogRule {
             throw node.error("cannot read the detect rules: \(error)", hint: "see docs/detect.md")
         }
         var rules: [KernelLogRule] = []
-        for rule in set.rules where rule.source == .kernelLog {
+        for rule in set.rules where rule.source == .kernelLog && rule.also.isEmpty {
             guard case .pattern(let pattern) = rule.test else { continue }
             let converted = KernelLogRule(pattern: pattern.pattern, caseless: pattern.caseless,
                                           classes: rule.classes, unless: rule.unless)
