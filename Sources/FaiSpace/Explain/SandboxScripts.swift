@@ -104,10 +104,16 @@ enum SandboxScripts {
         echo 0 > $LOGDIR/task_local_error
         echo 0 > $LOGDIR/task_error
 
-        # touched after each step: what a step wrote to the root file system is newer.
+        # What a step wrote to the root file system: paths new in the overlay's upper layer
+        # since the last step, and paths changed after the stamp touched before it (the
+        # stamp alone misses writes within the clock tick it was touched in).
+        : > /run/faigen/seen
         written() {
-            find /run/faigen/upper -mindepth 1 -cnewer /run/faigen/stamp ! -type d 2>/dev/null |
+            find /run/faigen/upper -mindepth 1 ! -type d 2>/dev/null | sort > /run/faigen/now
+            { comm -13 /run/faigen/seen /run/faigen/now
+              find /run/faigen/upper -mindepth 1 -cnewer /run/faigen/stamp ! -type d 2>/dev/null; } | sort -u |
                 while IFS= read -r p; do record wrote "$1" "${p#/run/faigen/upper}"; done
+            mv /run/faigen/now /run/faigen/seen
         }
 
         # call_hook TASK, as /usr/lib/fai/subroutines runs hooks: per class, .sh sourced, then executed.
