@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= fai-config
 BUILD_PACKAGES := libpcre2-dev pkg-config
-TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what strace git
+TEST_PACKAGES := fai-client fai-doc fai-setup-storage shellcheck pcre2-utils perl valgrind systemd virt-what strace git
 BENCH_PACKAGES := systemd virt-what hyperfine time
 # The end-to-end install: FAI's server side and disk tools, a kernel-less QEMU boot, pygrub.
 E2E_PACKAGES := fai-server fai-setup-storage debootstrap python3 qemu-utils qemu-system-x86 e2fsprogs xen-utils-4.17
