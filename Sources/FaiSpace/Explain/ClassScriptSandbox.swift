@@ -125,9 +125,13 @@ public enum ClassScriptSandbox {
             "unshare", "--mount", "--net", "--pid", "--uts", "--ipc", "--fork", "--kill-child",
             "/bin/sh", "-c", SandboxScripts.setup, "faigen-explain", work, config, facts, out, options.hostname,
         ]
-        let (status, errors) = try ShellSyntax.runCollectingErrors("/usr/bin/env", arguments)
+        let input = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw InputError(file: "/dev/null", "cannot open: \(FileSystem.errorText())") }
+        // timeout(1) inside holds the limit; this deadline only guards against timeout itself hanging.
+        let ran = try ToolRun.run("/usr/bin/env", arguments, input: input, seconds: Double(options.timeLimit + 15))
+        let (status, errors) = (ran.status, ran.output)
         var result = parse(out: out)
-        result.timedOut = result.timedOut || status == 124 || status == 137 || status == -1
+        result.timedOut = result.timedOut || ran.timedOut || status == 124 || status == 137 || status == -1
         if !result.timedOut, status != 0, result.steps.isEmpty {
             let message = String(decoding: errors.suffix(2000), as: UTF8.self)
                 .split(separator: "\n").last.map(String.init) ?? "exit status \(status)"
