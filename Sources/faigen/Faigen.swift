@@ -18,7 +18,7 @@ struct Faigen: ParsableCommand {
               faigen lint /srv/fai/config
               faigen detect
             """,
-        subcommands: [Render.self, Boot.self, LintCommand.self, Detect.self, Facts.self]
+        subcommands: [Render.self, Boot.self, LintCommand.self, Detect.self, Facts.self, ExplainCommand.self]
     )
 
     /// `faigen detect` with plain arguments skips ArgumentParser (see Detect.fastPath).
