@@ -149,7 +149,7 @@ extension Explain {
         let space = try ConfigSpaceReader.read(directory)
         var rows: [HostExplanation] = []
         for host in spec.hosts {
-            rows.append(try Self.host(host.name, space: space, directory: directory, options: options))
+            rows.append(try Self.host(host.name.text, space: space, directory: directory, options: options))
         }
         let gotten = Set(rows.flatMap(\.classList))
         let unknown = rows.contains { !$0.unknowns.isEmpty }
