@@ -12,7 +12,7 @@ let defaultSiteHosts = ["web01", "db01", "build01"]
 let renderedOverExample: Result<URL, ExplainTestFailure> = {
     do {
         let out = try scratchDirectory("explain-rendered").appendingPathComponent("config")
-        let result = try faigen("render", "--base", faiDocExample, out.path, directory: out.deletingLastPathComponent())
+        let result = try faigen("render", "--starter", "--base", faiDocExample, out.path, directory: out.deletingLastPathComponent())
         guard result.status == 0 else { return .failure(ExplainTestFailure(text: "render failed: \(result.stderr)")) }
         return .success(out)
     } catch {
