@@ -19,7 +19,7 @@ struct Faigen: ParsableCommand {
               faigen lint /srv/fai/config
               faigen detect
             """,
-        subcommands: [Render.self, Build.self, Diff.self, Boot.self, LintCommand.self, Detect.self, Facts.self]
+        subcommands: [Render.self, Build.self, Diff.self, Boot.self, LintCommand.self, Detect.self, Facts.self, ExplainCommand.self]
     )
 
     /// `faigen detect` with plain arguments skips ArgumentParser (see Detect.fastPath).
