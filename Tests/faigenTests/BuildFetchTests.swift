@@ -99,7 +99,7 @@ let testServer = """
         #expect((try? String(contentsOf: dir.appendingPathComponent("get-config-dir.status"), encoding: .utf8)) == "0\n", "\(log)")
 
         let rendered = dir.appendingPathComponent("rendered")
-        #expect(try faigen("render", "--base", base.path, rendered.path, directory: dir).status == 0)
+        #expect(try faigen("render", "--starter", "--base", base.path, rendered.path, directory: dir).status == 0)
         var expected = modeTree(rendered.path, withoutFaigen: true)
         expected[".faigen"] = "directory 755"
         expected[".faigen/version"] = "file 644 \(sha256Hex(Array((version + "\n").utf8)))"

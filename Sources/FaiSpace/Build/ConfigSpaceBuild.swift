@@ -48,7 +48,7 @@ public struct ConfigSpaceBuild: Sendable {
         var named = spec
         named.source = spec.source.lastPathComponent
         try self.init(siteVersion: spec.version, specFile: spec.source, base: base,
-                      generated: named.generatedFiles(templates: templates), mtime: mtime)
+                      generated: named.rendering(templates: templates, over: base).files, mtime: mtime)
     }
 
     /// Builds `generated` laid over `base`.
