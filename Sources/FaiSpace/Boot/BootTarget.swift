@@ -24,6 +24,8 @@ public struct BootTarget: Sendable {
                    make: Kea.files),
         BootTarget(name: "tftpd-hpa", summary: "tftpd-hpa/tftpd-hpa: /etc/default/tftpd-hpa serving tftp/ without dnsmasq",
                    make: TftpdHpa.files),
+        BootTarget(name: "ganeti", summary: "ganeti/os/fai (the Ganeti OS definition, create boots FAI through iPXE) and ganeti/instance-fai (its settings)",
+                   make: GanetiOSDefinition.files),
     ]
 }
 

@@ -32,6 +32,9 @@ public struct SiteSpec: Sendable, Hashable {
     public var grubLegacy: GrubLegacy?
     /// `ganeti.hostname_classes`; nil renders no host name class script.
     public var hostnameClasses: [HostnameClassRule]?
+    /// `ganeti:` as `faigen boot` reads it: the Ganeti OS definition's variants (docs/ganeti.md);
+    /// nil (no `ganeti:` section) writes no OS definition.
+    public var ganetiOS: GanetiOS?
     /// `nfsroot.packages`; nil renders no files/etc/fai/NFSROOT/FAISERVER.
     public var nfsroot: [PackageGroup]?
     public var hosts: [HostSpec] = []
@@ -61,7 +64,11 @@ public struct SiteSpec: Sendable, Hashable {
             }
         }
         if let grub = top["grub_legacy"] { grubLegacy = try GrubLegacy(node: grub) }
-        if let ganeti = top["ganeti"] { hostnameClasses = try HostnameClassRule.rules(ganeti: ganeti) }
+        if let ganeti = top["ganeti"] {
+            let section = try ganeti.mapping("ganeti", known: GanetiOS.keys)
+            if let rules = section["hostname_classes"] { hostnameClasses = try HostnameClassRule.rules(rules) }
+            ganetiOS = try GanetiOS(section)
+        }
         if let nfsroot = top["nfsroot"] {
             let section = try nfsroot.mapping("nfsroot", known: ["packages"])
             self.nfsroot = try PackageGroup.groups(from: try section.required("packages"))

@@ -213,10 +213,9 @@ extension GrubLegacy {
 
 extension HostnameClassRule {
     /// `ganeti: { hostname_classes: [ {pattern, classes} ] }`.
-    static func rules(ganeti node: SpecNode) throws(InputError) -> [HostnameClassRule] {
-        let top = try node.mapping("ganeti", known: ["hostname_classes"])
+    static func rules(_ node: SpecNode) throws(InputError) -> [HostnameClassRule] {
         var rules: [HostnameClassRule] = []
-        for item in try top.required("hostname_classes").list("hostname_classes") {
+        for item in try node.list("hostname_classes") {
             let entry = try item.mapping("a hostname_classes entry", known: ["pattern", "classes"])
             let patternNode = try entry.required("pattern")
             let pattern = try patternNode.string("pattern")
