@@ -113,18 +113,10 @@ func userNetwork(tftp: URL, bootfile: String, mac: String) -> [String] {
     /// reserved address and name, and dnsmasq's log shows it sent the host's pxelinux entry.
     @Test func dnsmasqServesDHCPAndTFTP() throws {
         let fixture = try BootFixture("dnsmasq", extra: "  interface: fbr0\n")
-        let dnsmasq = try requireTool("/usr/sbin/dnsmasq", package: "dnsmasq")
         let namespace = try BootNamespace(address: "10.77.0.1/24")
         defer { namespace.remove() }
-        let conf = fixture.out.appendingPathComponent("dnsmasq/faigen.conf").path
-        let check = try namespace.execute([dnsmasq, "--test", "--conf-file=\(conf)"])
-        #expect(check.status == 0, "dnsmasq --test: \(check.stderr)")
-        let server = try Daemon("dnsmasq", namespace: namespace, command: [
-            dnsmasq, "--keep-in-foreground", "--conf-file=\(conf)", "--log-dhcp", "--log-facility=-", "--no-resolv", "--no-hosts",
-            "--dhcp-leasefile=\(fixture.log("dnsmasq.leases").path)", "--pid-file=",
-        ], output: fixture.log("dnsmasq.log"))
+        let server = try dnsmasqServingDHCPAndTFTP(fixture, namespace)
         defer { server.stop() }
-        try #require(server.waitFor("TFTP root is"), "dnsmasq did not start: \(server.log)")
         let serial = try Guest.boot(["-netdev", "tap,id=n0,ifname=fbtap0,script=no,downscript=no", "-device", "e1000,netdev=n0,mac=\(vmHostMAC)",
                                      "-boot", "order=n"], log: fixture.log("vm.log"), namespace: namespace.name)
         expectKnownHostBooted(serial)
@@ -228,6 +220,26 @@ func userNetwork(tftp: URL, bootfile: String, mac: String) -> [String] {
                 #expect(result.status == 0, "variant \(index): \(check.joined(separator: " ")): \(result.stdout.suffix(800)) \(result.stderr.suffix(800))")
             }
         }
+    }
+
+    /// dnsmasq started from the generated dnsmasq/faigen.conf (checked with --test first):
+    /// DHCP and TFTP, logging every DHCP exchange.
+    func dnsmasqServingDHCPAndTFTP(_ fixture: BootFixture, _ namespace: BootNamespace) throws -> Daemon {
+        let dnsmasq = try requireTool("/usr/sbin/dnsmasq", package: "dnsmasq")
+        let conf = fixture.out.appendingPathComponent("dnsmasq/faigen.conf").path
+        let check = try namespace.execute([dnsmasq, "--test", "--conf-file=\(conf)"])
+        #expect(check.status == 0, "dnsmasq --test: \(check.stderr)")
+        let server = try Daemon("dnsmasq", namespace: namespace, command: [
+            dnsmasq, "--keep-in-foreground", "--conf-file=\(conf)", "--log-dhcp", "--log-facility=-", "--no-resolv", "--no-hosts",
+            "--dhcp-leasefile=\(fixture.log("dnsmasq.leases").path)", "--pid-file=",
+        ], output: fixture.log("dnsmasq.log"))
+        do {
+            try #require(server.waitFor("TFTP root is"), "dnsmasq did not start: \(server.log)")
+        } catch {
+            server.stop()
+            throw error
+        }
+        return server
     }
 
     /// dnsmasq for TFTP only (no DHCP, no DNS) beside dhcpd or Kea.

@@ -248,8 +248,9 @@ enum GanetiOSDefinition {
             mcopy -i "$image@@$((PART_START * 512))" "$work/syslinux.cfg" "$work/faigen.ipxe" ::
             dd if="$SYSLINUX_MBR" of="$image" bs=440 count=1 conv=notrunc status=none
             # One partition: active, type 0x01 (FAT12), sectors 2048 to 8191 (LBA; CHS says "use LBA").
-            printf '\200\376\377\377\001\376\377\377\000\010\000\000\000\030\000\000\125\252' |
+            printf '\200\376\377\377\001\376\377\377\000\010\000\000\000\030\000\000' |
                 dd of="$image" bs=1 seek=446 conv=notrunc status=none
+            printf '\125\252' | dd of="$image" bs=1 seek=510 conv=notrunc status=none
             dd if="$image" of="$disk" bs=1M conv=notrunc,fsync status=none
             rm -rf "$work"
             trap - EXIT
