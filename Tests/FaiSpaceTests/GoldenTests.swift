@@ -28,9 +28,26 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     @Test(arguments: GoldenCase.all)
     func renderedTreeMatchesGolden(_ golden: GoldenCase) throws {
         let spec = try SiteSpec(yaml: golden.specText, file: golden.specName)
-        let files = try spec.generatedFiles()
-        let tree = repositoryRoot.appendingPathComponent("golden/\(golden.name)")
-        let modesFile = repositoryRoot.appendingPathComponent("golden/\(golden.name).modes")
+        try expectGolden(try spec.generatedFiles(), name: golden.name)
+    }
+
+    /// What one boot target writes for golden/boot-TARGET.yaml is golden/boot-TARGET/ (the
+    /// other targets' files are BootTests' business); `make golden` rewrites it too.
+    @Test(arguments: ["ganeti"])
+    func bootTargetFilesMatchGolden(_ target: String) throws {
+        let name = "boot-\(target)"
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("golden/\(name).yaml"), encoding: .utf8)
+        let spec = try SiteSpec(yaml: text, file: "\(name).yaml")
+        let site = try BootSite(spec: spec, serverDirectory: spec.boot?.serverDirectory ?? "/srv/fai/boot")
+        let make = try #require(BootTarget.all.first { $0.name == target }, "no boot target \(target)").make
+        try expectGolden(make(site).sorted { $0.path < $1.path }, name: name)
+    }
+
+    /// `files` are golden/NAME/ byte for byte and golden/NAME.modes mode for mode, or become
+    /// them with FAIGEN_UPDATE_GOLDEN=1.
+    func expectGolden(_ files: [GeneratedFile], name: String) throws {
+        let tree = repositoryRoot.appendingPathComponent("golden/\(name)")
+        let modesFile = repositoryRoot.appendingPathComponent("golden/\(name).modes")
         let modes = files.map { String($0.mode, radix: 8).leftPadded(to: 4) + " " + $0.path }.joined(separator: "\n") + "\n"
         let fm = FileManager.default
         if ProcessInfo.processInfo.environment["FAIGEN_UPDATE_GOLDEN"] == "1" {
@@ -44,13 +61,13 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
             try Data(modes.utf8).write(to: modesFile)
             return
         }
-        #expect(try String(contentsOf: modesFile, encoding: .utf8) == modes, "modes differ from golden/\(golden.name).modes; run make golden")
+        #expect(try String(contentsOf: modesFile, encoding: .utf8) == modes, "modes differ from golden/\(name).modes; run make golden")
         var onDisk: Set<String> = []
         let walker = try #require(fm.enumerator(at: tree, includingPropertiesForKeys: [.isRegularFileKey]))
         for case let url as URL in walker where try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
             onDisk.insert(String(url.standardizedFileURL.path.dropFirst(tree.standardizedFileURL.path.count + 1)))
         }
-        #expect(onDisk == Set(files.map(\.path)), "files differ from golden/\(golden.name); run make golden")
+        #expect(onDisk == Set(files.map(\.path)), "files differ from golden/\(name); run make golden")
         for file in files {
             let url = tree.appendingPathComponent(file.path)
             #expect(fm.contents(atPath: url.path).map { [UInt8]($0) } == file.contents, "\(file.path) differs from golden; run make golden")

@@ -118,7 +118,8 @@ import Testing
         let golden = repositoryRoot.appendingPathComponent("golden")
         for name in try FileManager.default.contentsOfDirectory(atPath: golden.path).sorted() {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: golden.appendingPathComponent(name).path, isDirectory: &isDirectory),
+            // golden/boot-TARGET/ holds boot files (GoldenTests), not a config space.
+            if !name.hasPrefix("boot-"), FileManager.default.fileExists(atPath: golden.appendingPathComponent(name).path, isDirectory: &isDirectory),
                isDirectory.boolValue {
                 trees.append(golden.appendingPathComponent(name).path)
             }
