@@ -18,6 +18,16 @@ import Testing
         #expect(try SiteSpec(yaml: "site: lab\nversion: 1\n", file: "lab.yaml").ganetiOS == nil)
     }
 
+    /// Only a spec with `ganeti:` gets the OS definition from `faigen boot`.
+    @Test func bootWritesTheDefinitionOnlyWithAGanetiSection() throws {
+        let boot = "boot: {kernel: 6.1.0-28-amd64, server: 10.1.1.1, subnet: 10.1.1.0/24}\nhosts: [{name: a, mac: '52:54:00:00:10:01'}]\n"
+        let without = try SiteSpec(yaml: "site: lab\nversion: 1\n" + boot, file: "lab.yaml")
+        #expect(!(try BootSite(spec: without, serverDirectory: "/out").generatedFiles().contains { $0.path.hasPrefix("ganeti/") }))
+        let with = try SiteSpec(yaml: "site: lab\nversion: 1\nganeti: {variants: {web: [WEB]}}\n" + boot, file: "lab.yaml")
+        let paths = try BootSite(spec: with, serverDirectory: "/out").generatedFiles().map(\.path).filter { $0.hasPrefix("ganeti/") }
+        #expect(paths.count == 12 && paths.contains("ganeti/instance-fai/variants/web.conf"), "\(paths)")
+    }
+
     @Test(arguments: [
         ("  variants: {Web: [WEB]}\n", "lab.yaml:4:14: invalid Ganeti variant name 'Web'"),
         ("  variants: {'../x': [WEB]}\n", "lab.yaml:4:14: invalid Ganeti variant name '../x'"),

@@ -16,7 +16,7 @@ public struct GanetiOS: Sendable, Hashable {
         public var classes: [String]
     }
 
-    /// Every variant, `default` first (Ganeti's own `gnt-instance add -o fai` takes the first).
+    /// Every variant, `default` first (`gnt-instance add -o fai+default`).
     public var variants: [Variant] = [Variant(name: GanetiOS.defaultVariant, classes: [])]
     /// The FAI action an instance boots when its `action` parameter is empty.
     public var action: BootAction = .install
