@@ -266,6 +266,10 @@ extension BootVM {
                      "root=nfs:10.77.0.1:/srv/fai/nfsroot:vers=3", "initrd=initrd.img-\(fixture.guest.kernelVersion)"] {
             #expect(serial.words.contains(word), "\(word) missing from \(serial.cmdline ?? "")")
         }
+        // syslinux from the disk loaded iPXE and its script (it reports on the serial port too).
+        for text in ["SYSLINUX", "Loading ipxe.lkrn... ok", "Loading faigen.ipxe...ok"] {
+            #expect(serial.log.contains(text), "\(text) missing from the serial console: \(serial.log.prefix(1500))")
+        }
         // iPXE's lease (its DHCP request carries user class iPXE) and the kernel and initrd it fetched.
         let log = server.log
         let lease = log.split(separator: "\n").first { $0.contains("DHCPACK(fbr0) 10.77.0.1") && $0.contains(mac) }

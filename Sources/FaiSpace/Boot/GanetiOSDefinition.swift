@@ -240,7 +240,8 @@ enum GanetiOSDefinition {
                 printf 'initrd tftp://%s/%s\n' "$TFTP_SERVER" "$INITRD"
                 echo 'boot'
             } >"$work/faigen.ipxe"
-            printf 'DEFAULT fai\nLABEL fai\n  KERNEL ipxe.lkrn\n  INITRD faigen.ipxe\n' >"$work/syslinux.cfg"
+            # SERIAL: syslinux reports on the first serial port too (an instance with a serial console).
+            printf 'SERIAL 0 115200\nDEFAULT fai\nLABEL fai\n  KERNEL ipxe.lkrn\n  INITRD faigen.ipxe\n' >"$work/syslinux.cfg"
             dd if=/dev/zero of="$image" bs=512 count="$IMAGE_SECTORS" status=none
             mkfs.fat -F 12 -n FAIBOOT --offset="$PART_START" -h "$PART_START" "$image" $(((IMAGE_SECTORS - PART_START) / 2)) >/dev/null
             syslinux --offset $((PART_START * 512)) --install "$image"
