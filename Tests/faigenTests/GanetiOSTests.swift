@@ -60,6 +60,12 @@ struct GanetiNode {
         try run(osDirectory.appendingPathComponent(name).path, arguments, environment: environment)
     }
 
+    /// Ganeti's own node code (scripts/ganeti-node: Debian's ganeti-3.0 library, unpacked)
+    /// on this definition, with /etc/ganeti/instance-fai from OUTDIR in a private mount namespace.
+    func ganeti(_ arguments: String...) throws -> RunResult {
+        try run(repositoryRoot.appendingPathComponent("scripts/ganeti-node").path, ["run", out.path, dir.path] + arguments)
+    }
+
     /// The iPXE script on the disk's FAT partition (1 MiB in), read with mtools.
     func ipxeScript(on disk: URL) throws -> String {
         let result = try run("/usr/bin/mtype", ["-i", "\(disk.path)@@1048576", "::faigen.ipxe"], environment: ["MTOOLS_SKIP_CHECK": "1"])
@@ -193,6 +199,53 @@ func expectOneLine(_ result: RunResult, containing text: String, sourceLocation:
         #expect(try Data(contentsOf: target) == installed)
     }
 
+    /// Ganeti's backend (ganeti-3.0's Python library, as ganeti-noded runs it) finds the
+    /// definition valid, builds the environment of its scripts itself, and runs verify
+    /// (ValidateOS), create (InstanceOsAdd) and rename (RunRenameInstance) with it.
+    @Test func ganetisOwnNodeCodeRunsTheDefinition() throws {
+        let node = try GanetiNode("ganeti-noded")
+        let diagnosed = try node.ganeti("diagnose", "fai")
+        try #require(diagnosed.status == 0, "\(diagnosed.stderr)")
+        let found = try JSONSerialization.jsonObject(with: Data(diagnosed.stdout.utf8)) as? [String: Any]
+        #expect(found?["api_versions"] as? [Int] == [20])
+        #expect(found?["variants"] as? [String] == ["default", "web", "db"])
+        #expect((found?["parameters"] as? [[String]])?.map { $0.first ?? "" } == ["addclasses", "action"])
+
+        let valid = try node.ganeti("validate", "fai+web", #"{"addclasses": "WEB,DB", "action": "sysinfo"}"#)
+        #expect(valid.status == 0, "\(valid.stderr)")
+        let mark = node.dir.appendingPathComponent("ran")
+        let hostile = try node.ganeti("validate", "fai+web", #"{"addclasses": "$(touch \#(mark.path))"}"#)
+        #expect(hostile.status == 1 && hostile.stderr.contains("OS validation script failed") && hostile.stderr.contains("verify: invalid addclasses"), "\(hostile.stderr)")
+        let noVariant = try node.ganeti("validate", "fai", #"{"addclasses": "WEB"}"#)
+        #expect(noVariant.status == 1 && noVariant.stderr.contains("must include a variant"), "\(noVariant.stderr)")
+        let unknownParameter = try node.ganeti("validate", "fai+web", #"{"classes": "WEB"}"#)
+        #expect(unknownParameter.status == 1 && unknownParameter.stderr.contains("not supported by the OS fai: classes"), "\(unknownParameter.stderr)")
+
+        let disk = try node.disk("disk0", mebibytes: 16)
+        let added = try node.ganeti("add", "fai+web", "web7.vmlab.example.org", disk.path, "52:54:00:77:00:42", #"{"addclasses": "DB_X"}"#)
+        #expect(added.status == 0, "\(added.stderr)")
+        let environment = try JSONSerialization.jsonObject(with: Data((added.stdout.split(separator: "\n").first ?? "").utf8)) as? [String: String]
+        for (key, value) in ["OS_API_VERSION": "20", "OS_VARIANT": "web", "OSP_ADDCLASSES": "DB_X", "INSTANCE_NAME": "web7.vmlab.example.org",
+                             "DISK_COUNT": "1", "DISK_0_PATH": disk.path, "NIC_0_MAC": "52:54:00:77:00:42", "HYPERVISOR": "kvm"] {
+            #expect(environment?[key] == value, "\(key): \(environment ?? [:])")
+        }
+        #expect(environment?["INSTANCE_FAI_CONFDIR"] == nil, "Ganeti's environment is its own")
+        let words = try node.kernelWords(on: disk)
+        #expect(words.contains("hostname=web7.vmlab.example.org") && words.contains("ADDCLASSES=WEB,DB_X") && words.contains("FAI_ACTION=install"), "\(words)")
+
+        let before = try Data(contentsOf: disk)
+        for params in [#"{"addclasses": "$(touch \#(mark.path))"}"#, #"{"addclasses": "WEB; reboot"}"#, #"{"addclasses": "web"}"#] {
+            let refused = try node.ganeti("add", "fai+web", "web7.vmlab.example.org", disk.path, "52:54:00:77:00:42", params)
+            #expect(refused.status == 1 && refused.stderr.contains("OS create script failed") && refused.stderr.contains("create: invalid addclasses"), "\(refused.stderr)")
+        }
+        #expect(try Data(contentsOf: disk) == before, "the disk changed")
+        #expect(!FileManager.default.fileExists(atPath: mark.path), "a value from Ganeti ran as a command")
+
+        let renamed = try node.ganeti("rename", "fai+web", "web8.vmlab.example.org", "web7.vmlab.example.org", disk.path, "52:54:00:77:00:42", #"{"addclasses": "DB_X"}"#)
+        #expect(renamed.status == 0, "\(renamed.stderr)")
+        #expect(try node.kernelWords(on: disk).contains("hostname=web8.vmlab.example.org"))
+    }
+
     /// Every value from Ganeti's environment is data: a hostile one is refused in one line
     /// before anything is written, and nothing in it runs.
     @Test func hostileValuesAreRefusedAndTheDiskIsUntouched() throws {
@@ -242,7 +295,7 @@ func expectOneLine(_ result: RunResult, containing text: String, sourceLocation:
 }
 
 extension BootVM {
-    /// The disk create wrote boots in QEMU on the namespace rig with dnsmasq serving DHCP and
+    /// The disk create wrote (run by Ganeti's InstanceOsAdd) boots in QEMU on the namespace rig with dnsmasq serving DHCP and
     /// TFTP from the generated files: syslinux starts iPXE from the disk, iPXE gets a lease
     /// and loads the FAI kernel and initrd by TFTP, and the kernel's command line names the
     /// instance and its classes.
@@ -251,7 +304,8 @@ extension BootVM {
         let node = try GanetiNode("ganeti-vm-node", kernelVersion: fixture.guest.kernelVersion, extra: "  interface: fbr0\n")
         let disk = try node.disk("disk0", mebibytes: 16)
         let mac = "52:54:00:77:00:42"
-        let created = try node.script("create", environment: node.environment(disk: disk, ["NIC_0_MAC": mac]))
+        // Ganeti's own InstanceOsAdd runs create (scripts/ganeti-node).
+        let created = try node.ganeti("add", "fai+web", "web7.vmlab.example.org", disk.path, mac, #"{"addclasses": "DB_X"}"#)
         try #require(created.status == 0, "\(created.stderr)")
         let namespace = try BootNamespace(address: "10.77.0.1/24")
         defer { namespace.remove() }
