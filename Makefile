@@ -5,13 +5,13 @@ BUILD_PACKAGES := libpcre2-dev zlib1g-dev pkg-config
 TEST_PACKAGES := fai-client fai-doc fai-setup-storage shellcheck pcre2-utils perl valgrind systemd virt-what strace git \
 	curl openssl python3 iproute2 mtree-netbsd \
 	qemu-system-x86 ipxe-qemu pxelinux syslinux-common ovmf grub-efi-amd64-bin dnsmasq-base isc-dhcp-server kea-dhcp4-server busybox-static fai-server
+BENCH_PACKAGES := systemd virt-what hyperfine time
+# The end-to-end install: FAI's server side and disk tools, a kernel-less QEMU boot, pygrub.
+E2E_PACKAGES := fai-server fai-setup-storage debootstrap python3 qemu-utils qemu-system-x86 e2fsprogs xen-utils-4.17
 # The Ganeti OS definition's create (docs/ganeti.md): iPXE, syslinux on a FAT partition; Ganeti's own
 # node code runs it (scripts/ganeti-node unpacks ganeti-3.0; these are the modules it imports).
 TEST_PACKAGES += ipxe syslinux mtools dosfstools \
 	python3-simplejson python3-pyparsing python3-openssl python3-pyinotify python3-pycurl python3-paramiko python3-bitarray python3-psutil
-BENCH_PACKAGES := systemd virt-what hyperfine time
-# The end-to-end install: FAI's server side and disk tools, a kernel-less QEMU boot, pygrub.
-E2E_PACKAGES := fai-server fai-setup-storage debootstrap python3 qemu-utils qemu-system-x86 e2fsprogs xen-utils-4.17
 
 .PHONY: render test deps test-deps e2e e2e-deps build release bench golden leak-check fuzz clean
 
