@@ -185,6 +185,7 @@ enum GanetiOSDefinition {
                 [ -n "$value" ] || die "$setting is not set in $CONFDIR/defaults or variants/$variant.conf"
             done
             case $TFTP_SERVER in *[!"$UPPER$LOWER$DIGITS".:-]*) die "TFTP_SERVER '$(shown "$TFTP_SERVER")' is not an address or host name" ;; esac
+            case ${ACTION:-} in install | sysinfo | inventory) ;; *) die "ACTION '$(shown "${ACTION:-}")' in $CONFDIR is not install, sysinfo or inventory" ;; esac
             is_tftp_name "$KERNEL" || die "KERNEL '$(shown "$KERNEL")' is not a file name in the TFTP root"
             is_tftp_name "$INITRD" || die "INITRD '$(shown "$INITRD")' is not a file name in the TFTP root"
             is_words "${KERNEL_ARGS:-}" || die "KERNEL_ARGS in $CONFDIR holds characters iPXE or a kernel command line would not keep as words"
