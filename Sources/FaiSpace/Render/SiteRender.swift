@@ -39,7 +39,8 @@ extension SiteSpec {
             for printed in reading.classes(forHost: host.name.text) where given[printed.name] == nil {
                 given[printed.name] = "\(printed.path):\(printed.line)"
             }
-            for (regex, classes) in rules where regex.matches(host.name.text) {
+            // Only a rule giving a class the host lists can repeat one: the others are not matched.
+            for (regex, classes) in rules where classes.contains(where: host.classes.contains) && regex.matches(host.name.text) {
                 for name in classes where given[name] == nil { given[name] = Generators.hostnameScriptPath }
             }
             for name in FAIFacts.alwaysDefinedClasses.union([host.name.text]) { given[name] = "fai-class itself" }
