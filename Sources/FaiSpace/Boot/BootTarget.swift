@@ -24,6 +24,12 @@ public struct BootTarget: Sendable {
                    make: Kea.files),
         BootTarget(name: "tftpd-hpa", summary: "tftpd-hpa/tftpd-hpa: /etc/default/tftpd-hpa serving tftp/ without dnsmasq",
                    make: TftpdHpa.files),
+        BootTarget(name: "xenserver", summary: "xenserver/create-template.sh, install-HOST.sh, rearm-HOST.sh (xe) and fill-repository.sh (eliloader's kernel and initrd); with boot.xenserver",
+                   make: XenServer.files),
+        BootTarget(name: "virtualbox", summary: "virtualbox/HOST.sh: a VBoxManage script making a VM with the host's MAC that boots from the network; with boot.virtualbox",
+                   make: VirtualBox.files),
+        BootTarget(name: "libvirt", summary: "libvirt/HOST.xml: a libvirt domain with the host's MAC that boots from the network; with boot.libvirt",
+                   make: Libvirt.files),
     ]
 }
 
