@@ -28,9 +28,22 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     @Test(arguments: GoldenCase.all)
     func renderedTreeMatchesGolden(_ golden: GoldenCase) throws {
         let spec = try SiteSpec(yaml: golden.specText, file: golden.specName)
-        let files = try spec.generatedFiles()
-        let tree = repositoryRoot.appendingPathComponent("golden/\(golden.name)")
-        let modesFile = repositoryRoot.appendingPathComponent("golden/\(golden.name).modes")
+        try Self.check(try spec.generatedFiles(), golden: golden.name)
+    }
+
+    /// golden/boot-NAME holds what `faigen boot` writes for golden/boot-NAME.yaml (a server
+    /// directory in the spec, so the files do not depend on where the test runs).
+    @Test(arguments: ["boot-hypervisors"])
+    func bootTreeMatchesGolden(_ name: String) throws {
+        let url = repositoryRoot.appendingPathComponent("golden/\(name).yaml")
+        let spec = try SiteSpec(yaml: try String(contentsOf: url, encoding: .utf8), file: "\(name).yaml")
+        let site = try BootSite(spec: spec, serverDirectory: try #require(spec.boot?.serverDirectory))
+        try Self.check(site.generatedFiles(), golden: name)
+    }
+
+    static func check(_ files: [GeneratedFile], golden name: String) throws {
+        let tree = repositoryRoot.appendingPathComponent("golden/\(name)")
+        let modesFile = repositoryRoot.appendingPathComponent("golden/\(name).modes")
         let modes = files.map { String($0.mode, radix: 8).leftPadded(to: 4) + " " + $0.path }.joined(separator: "\n") + "\n"
         let fm = FileManager.default
         if ProcessInfo.processInfo.environment["FAIGEN_UPDATE_GOLDEN"] == "1" {
@@ -44,13 +57,13 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
             try Data(modes.utf8).write(to: modesFile)
             return
         }
-        #expect(try String(contentsOf: modesFile, encoding: .utf8) == modes, "modes differ from golden/\(golden.name).modes; run make golden")
+        #expect(try String(contentsOf: modesFile, encoding: .utf8) == modes, "modes differ from golden/\(name).modes; run make golden")
         var onDisk: Set<String> = []
         let walker = try #require(fm.enumerator(at: tree, includingPropertiesForKeys: [.isRegularFileKey]))
         for case let url as URL in walker where try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
             onDisk.insert(String(url.standardizedFileURL.path.dropFirst(tree.standardizedFileURL.path.count + 1)))
         }
-        #expect(onDisk == Set(files.map(\.path)), "files differ from golden/\(golden.name); run make golden")
+        #expect(onDisk == Set(files.map(\.path)), "files differ from golden/\(name); run make golden")
         for file in files {
             let url = tree.appendingPathComponent(file.path)
             #expect(fm.contents(atPath: url.path).map { [UInt8]($0) } == file.contents, "\(file.path) differs from golden; run make golden")
