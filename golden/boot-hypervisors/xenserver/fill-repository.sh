@@ -21,10 +21,11 @@ done
 mkdir -p -- "$dir"
 rm -f -- "$dir/vmlinuz.new" "$dir/initrd.gz.new" "$dir/initrd.new"
 cp -- "$kernel" "$dir/vmlinuz.new"
+# The first six bytes in hex; a cpio archive starts with the text 070701 or 070702.
 magic=$(od -An -tx1 -N6 -- "$initrd" | tr -d ' \n')
 case $magic in
 1f8b*) cp -- "$initrd" "$dir/initrd.gz.new" ;;
-070701* | 070702*)
+303730373031 | 303730373032)
 	echo "fill-repository.sh: $initrd starts with an uncompressed cpio archive: copied as it is, the kernel unpacks it" >&2
 	cp -- "$initrd" "$dir/initrd.gz.new" ;;
 28b52ffd*) zstd -q -dc -- "$initrd" >"$dir/initrd.new" ;;
