@@ -366,6 +366,21 @@ private let vboxStub = #"""
         #expect(calls == [["showvminfo", "web01"]])
     }
 
+    /// A bad value of a hypervisor section is one located line, exit 2, and nothing written,
+    /// also over an OUTDIR written before.
+    @Test func badHypervisorValueWritesNothing() throws {
+        let dir = try scratchDirectory()
+        let (out, _) = try Self.boot(dir)
+        let before = try bootTree(out)
+        let text = try String(contentsOf: dir.appendingPathComponent("lab.yaml"), encoding: .utf8)
+        try text.replacingOccurrences(of: "network_type: hostonly", with: "network_type: nat")
+            .write(to: dir.appendingPathComponent("lab.yaml"), atomically: true, encoding: .utf8)
+        let result = try faigen("boot", "--spec", "lab.yaml", "out", directory: dir)
+        #expect(result.status == 2)
+        #expect(result.stderr == "faigen: error: lab.yaml:21:30: unknown network_type 'nat' (give one of intnet, hostonly, bridged, natnetwork)\n")
+        #expect(try bootTree(out) == before)
+    }
+
     /// The libvirt domains are valid by libvirt's own schema, and boot the host's MAC from the network first.
     @Test func libvirtDomainsValidate() throws {
         let validate = try requireTool("/usr/bin/virt-xml-validate", package: "libvirt-clients")

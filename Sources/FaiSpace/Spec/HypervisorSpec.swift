@@ -201,7 +201,7 @@ extension SpecNode {
     func xenName(_ what: String) throws(InputError) -> String {
         let text = try string(what)
         guard text.utf8.count <= 255, text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else {
-            throw error("invalid \(what) \(Validate.quote(text))", hint: "give one line of at most 255 bytes without control characters")
+            throw error("invalid \(what) \(text.debugDescription)", hint: "give one line of at most 255 bytes without control characters")
         }
         return text
     }
