@@ -174,6 +174,11 @@ private let vboxStub = #"""
                           ["vm-param-set", "uuid=\(vm)", webArgs],
                           ["vif-create", "vm-uuid=\(vm)", "network-uuid=9a4c1d3e-5b6f-4a7b-8c9d-0e1f2a3b4c5d", "device=0", "mac=52:54:00:00:10:01"]])
         #expect(result.stdout.contains("xe vm-start uuid=\(vm)"))
+        // The same command line as the host's pxelinux entry (fai-chboot's), less the initrd, plus the PV console.
+        let pxelinux = try String(contentsOf: out.appendingPathComponent("tftp/pxelinux.cfg/01-52-54-00-00-10-01"), encoding: .utf8)
+        let append = try #require(pxelinux.split(separator: "\n").first { $0.hasPrefix("append ") })
+        #expect(append.split(separator: " ").dropFirst(2).map(String.init) + ["console=hvc0"]
+                == webArgs.dropFirst("PV-args=".count).split(separator: " ").map(String.init))
 
         // A second install of the same host stops at its first check.
         (result, calls) = try Self.runScript(xen.appendingPathComponent("install-web01.sh"), bin: bin, state: state)
