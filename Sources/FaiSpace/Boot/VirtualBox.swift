@@ -9,7 +9,7 @@ enum VirtualBox {
 
     static func files(_ site: BootSite) -> [GeneratedFile] {
         guard let box = site.boot.virtualbox else { return [] }
-        return site.perHost { host, mac in script("\(directory)/\(host.name).sh", text(site, box, host, mac)) }
+        return site.perHost { host, mac in scriptFile("\(directory)/\(host.name).sh", text(site, box, host, mac)) }
     }
 
     /// The MAC as `VBoxManage modifyvm --macaddress1` takes it.

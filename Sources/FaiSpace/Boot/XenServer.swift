@@ -13,10 +13,10 @@ enum XenServer {
 
     static func files(_ site: BootSite) -> [GeneratedFile] {
         guard let xen = site.boot.xenserver else { return [] }
-        var files = [script("\(directory)/create-template.sh", createTemplate(site, xen)),
-                     script("\(directory)/fill-repository.sh", fillRepository(site, xen))]
-        files += site.perHost { host, mac in script("\(directory)/install-\(host.name).sh", install(site, xen, host, mac)) }
-        files += site.perHost { host, _ in script("\(directory)/rearm-\(host.name).sh", rearm(site, xen, host)) }
+        var files = [scriptFile("\(directory)/create-template.sh", createTemplate(site, xen)),
+                     scriptFile("\(directory)/fill-repository.sh", fillRepository(site, xen))]
+        files += site.perHost { host, mac in scriptFile("\(directory)/install-\(host.name).sh", install(site, xen, host, mac)) }
+        files += site.perHost { host, _ in scriptFile("\(directory)/rearm-\(host.name).sh", rearm(site, xen, host)) }
         return files
     }
 
@@ -170,24 +170,4 @@ enum XenServer {
 
             """
     }
-}
-
-/// A generated POSIX sh script: executable, its header naming the spec, `set -eu`.
-func script(_ path: String, _ text: String) -> GeneratedFile {
-    GeneratedFile(path: path, contents: Array(text.utf8), mode: 0o755)
-}
-
-/// `NAME='VALUE'`; a `$` or backquote in the value is meant literally, which shellcheck is told.
-func shellAssignment(_ name: String, _ value: String) -> String {
-    let literal = value.contains("$") || value.contains("`") ? "# shellcheck disable=SC2016 # the value is data, quoted on purpose\n" : ""
-    return literal + "\(name)=\(ShellWord.quoted(value))"
-}
-
-/// The first lines of a generated script: the interpreter, the header comment (control
-/// characters of the spec's path shown as `?`, so that it stays one comment line), `set -eu`.
-func shellHeader(_ site: BootSite, _ what: String) -> String {
-    let header = String(String.UnicodeScalarView(site.header("#", what).dropLast().unicodeScalars.map {
-        $0.value < 0x20 || $0.value == 0x7F ? "?" : $0
-    }))
-    return "#!/bin/sh\n" + header + "\nset -eu\n\n"
 }
