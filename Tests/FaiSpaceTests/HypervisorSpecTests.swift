@@ -54,6 +54,7 @@ let hypervisorSpec = """
         // (what is replaced, by what, the expected error)
         ("repository: http://10.1.1.1/fai-xen", "repository: file:///srv/fai-xen", "lab.yaml:8:17: invalid repository 'file:///srv/fai-xen'"),
         ("repository: http://10.1.1.1/fai-xen", "repository: 'http://x/$(reboot)'", "lab.yaml:8:17: invalid repository 'http://x/$(reboot)'"),
+        ("repository: http://10.1.1.1/fai-xen", "repository: http://10.1.1.1/fai-xen/dists/bookworm", "lab.yaml:8:17: repository 'http://10.1.1.1/fai-xen/dists/bookworm' names a dists/ directory"),
         ("repository: http://10.1.1.1/fai-xen", "repo: http://10.1.1.1/fai-xen", "lab.yaml:8:5: unknown key 'repo' in boot.xenserver"),
         ("release: bookworm", "release: ../etc", "lab.yaml:9:14: invalid release '../etc'"),
         ("release: bookworm", "arch: sparc", "lab.yaml:9:11: unknown arch 'sparc' (give amd64 or i386 (XenServer PV guests))"),

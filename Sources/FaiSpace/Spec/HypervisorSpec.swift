@@ -120,6 +120,11 @@ extension XenServerSpec {
             throw repositoryNode.error("invalid repository '\(url)'",
                                        hint: "give the URL eliloader fetches from: http://, https://, ftp:// or nfs:SERVER:/PATH (A-Z, a-z, 0-9 and _ . : / + @ % ~ = , -)")
         }
+        // eliloader adds dists/RELEASE/ only to a URL without /dists/; fill-repository.sh always writes it.
+        guard !url.contains("/dists/") else {
+            throw repositoryNode.error("repository '\(url)' names a dists/ directory",
+                                       hint: "give the repository's root, such as http://10.1.1.1/fai-xen: release: names dists/RELEASE")
+        }
         repository = url
         if let value = top["arch"] {
             let text = try value.string("arch")
