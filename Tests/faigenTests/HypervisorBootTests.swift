@@ -254,7 +254,7 @@ private let vboxStub = #"""
     /// Those paths, from the values create-template.sh gives xe, are where fill-repository.sh
     /// puts the nfsroot's kernel and an initrd that is gzip: from dracut's zstd, from gzip, and
     /// an early-cpio initrd kept as it is.
-    @Test(arguments: ["zstd", "gzip", "early-cpio"])
+    @Test(arguments: ["zstd", "gzip", "early-cpio", "unknown"])
     func repositoryHoldsWhatEliloaderFetches(_ initrdKind: String) throws {
         let dir = try scratchDirectory("repository\(initrdKind)")
         let (out, _) = try Self.boot(dir)
@@ -286,12 +286,26 @@ private let vboxStub = #"""
         switch initrdKind {
         case "zstd": initrd = try Self.compress(archive, "zstd -q -c", dir)
         case "gzip": initrd = try Self.compress(archive, "gzip -c", dir)
-        default: initrd = try Self.cpio(dir, "microcode", "early") + Self.compress(archive, "zstd -q -c", dir)
+        case "early-cpio": initrd = try Self.cpio(dir, "microcode", "early") + Self.compress(archive, "zstd -q -c", dir)
+        default: initrd = Data("not an initrd".utf8)
         }
         try initrd.write(to: nfsroot.appendingPathComponent("boot/initrd.img-6.1.0-28-amd64"))
 
         let result = try run("/bin/sh", [out.appendingPathComponent("xenserver/fill-repository.sh").path, repository.path],
                              environment: ["PATH": "/usr/bin:/bin", "NFSROOT": nfsroot.path])
+        let files = { () throws -> Set<String> in
+            Set(try FileManager.default.subpathsOfDirectory(atPath: repository.path).filter {
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: repository.appendingPathComponent($0).path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            })
+        }
+        if initrdKind == "unknown" {
+            // An initrd it cannot read: an error naming the bytes, and no file, not even a temporary.
+            #expect(result.status == 1)
+            #expect(result.stderr.hasSuffix("is of a compression this script does not know (magic 6e6f7420616e)\n"), "\(result.stderr)")
+            #expect(try files() == [])
+            return
+        }
         #expect(result.status == 0, "\(result.stderr)")
         let vmlinuz = bootDirectory.appendingPathComponent("vmlinuz"), initrdGz = bootDirectory.appendingPathComponent("initrd.gz")
         #expect(result.stdout == "\(repository.path)/dists/bookworm/main/installer-amd64/current/images/netboot/xen/vmlinuz\n"
@@ -307,11 +321,7 @@ private let vboxStub = #"""
             #expect(unpacked.status == 0 && Data(unpacked.stdout.utf8) == archive)
         }
         // Nothing else in the repository: no temporaries left.
-        let files = try FileManager.default.subpathsOfDirectory(atPath: repository.path).filter {
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: repository.appendingPathComponent($0).path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        }
-        #expect(Set(files) == ["dists/bookworm/main/installer-amd64/current/images/netboot/xen/vmlinuz",
+        #expect(try files() == ["dists/bookworm/main/installer-amd64/current/images/netboot/xen/vmlinuz",
                                "dists/bookworm/main/installer-amd64/current/images/netboot/xen/initrd.gz"])
         // Without the nfsroot it says what is missing and writes nothing.
         let missing = try run("/bin/sh", [out.appendingPathComponent("xenserver/fill-repository.sh").path, dir.appendingPathComponent("other").path],

@@ -16,7 +16,7 @@ enum Libvirt {
         case .network(let name): "<interface type='network'>\n      <source network='\(escaped(name))'/>"
         case .bridge(let name): "<interface type='bridge'>\n      <source bridge='\(escaped(name))'/>"
         }
-        let comment = commentText(site.header("", "libvirt domain of host \(host.name) (\(mac)), network boot first (docs/boot.md)"))
+        let comment = commentText(site.header("", "libvirt domain of host \(host.name) (\(mac)), network boot first (docs/hypervisors.md)"))
         return """
             <!--\(comment) -->
             <domain type='\(virt.domainType)'>

@@ -17,7 +17,7 @@ enum VirtualBox {
 
     static func text(_ site: BootSite, _ box: VirtualBoxSpec, _ host: HostSpec, _ mac: MACAddress) -> String {
         let name = "\(host.name).sh"
-        return shellHeader(site, "a VirtualBox VM for host \(host.name) (\(mac)) that boots FAI from the network (docs/boot.md)") + """
+        return shellHeader(site, "a VirtualBox VM for host \(host.name) (\(mac)) that boots FAI from the network (docs/hypervisors.md)") + """
             \(shellAssignment("name", host.name.text))
             \(shellAssignment("network", box.network))
 

@@ -36,7 +36,7 @@ enum XenServer {
 
     static func createTemplate(_ site: BootSite, _ xen: XenServerSpec) -> String {
         let name = "create-template.sh"
-        return shellHeader(site, "the XenServer template for paravirtualized FAI installs (docs/boot.md); "
+        return shellHeader(site, "the XenServer template for paravirtualized FAI installs (docs/hypervisors.md); "
                            + "run it on the pool master, again after the spec changed") + """
             \(shellAssignment("vendor_template", xen.vendorTemplate))
             \(shellAssignment("template", templateName(site, xen)))
@@ -73,7 +73,7 @@ enum XenServer {
 
     static func install(_ site: BootSite, _ xen: XenServerSpec, _ host: HostSpec, _ mac: MACAddress) -> String {
         let name = "install-\(host.name).sh"
-        return shellHeader(site, "a XenServer VM for host \(host.name) (\(mac)) that FAI installs on its first boot (docs/boot.md)") + """
+        return shellHeader(site, "a XenServer VM for host \(host.name) (\(mac)) that FAI installs on its first boot (docs/hypervisors.md)") + """
             \(shellAssignment("template", templateName(site, xen)))
             \(shellAssignment("network", xen.network))
             \(shellAssignment("name", host.name.text))
@@ -99,7 +99,7 @@ enum XenServer {
     /// `install-distro=debianlike` again (and the host's PV-args), so its next boot installs.
     static func rearm(_ site: BootSite, _ xen: XenServerSpec, _ host: HostSpec) -> String {
         let name = "rearm-\(host.name).sh"
-        return shellHeader(site, "makes the XenServer VM \(host.name) install again on its next boot, as its first boot did (docs/boot.md)") + """
+        return shellHeader(site, "makes the XenServer VM \(host.name) install again on its next boot, as its first boot did (docs/hypervisors.md)") + """
             \(shellAssignment("name", host.name.text))
 
             vm=$(xe vm-list name-label="$name" --minimal)
@@ -123,7 +123,7 @@ enum XenServer {
     /// compressed image), which recompressing would hide from the kernel.
     static func fillRepository(_ site: BootSite, _ xen: XenServerSpec) -> String {
         let name = "fill-repository.sh"
-        return shellHeader(site, "fills the eliloader repository \(xen.repository) from the nfsroot's kernel and initrd (docs/boot.md)") + """
+        return shellHeader(site, "fills the eliloader repository \(xen.repository) from the nfsroot's kernel and initrd (docs/hypervisors.md)") + """
             # Usage: \(name) DIR, where DIR is the directory served as \(xen.repository);
             # NFSROOT=PATH reads another nfsroot than the spec's.
             if [ "$#" -ne 1 ]; then
@@ -140,8 +140,9 @@ enum XenServer {
             \t\texit 1
             \tfi
             done
+            # The temporaries go whatever happens; the files eliloader reads change only by a rename.
+            trap 'rm -f -- "$dir/vmlinuz.new" "$dir/initrd.gz.new" "$dir/initrd.new"' EXIT
             mkdir -p -- "$dir"
-            rm -f -- "$dir/vmlinuz.new" "$dir/initrd.gz.new" "$dir/initrd.new"
             cp -- "$kernel" "$dir/vmlinuz.new"
             # The first six bytes in hex; a cpio archive starts with the text 070701 or 070702.
             magic=$(od -An -tx1 -N6 -- "$initrd" | tr -d ' \\n')
