@@ -20,6 +20,8 @@ struct Boot: ParsableCommand {
               kea/kea-dhcp4.conf, reservations.json  Kea
               tftpd-hpa/tftpd-hpa                 /etc/default/tftpd-hpa
               ganeti/os/fai, ganeti/instance-fai  with ganeti: the Ganeti OS definition fai (docs/ganeti.md)
+              xenserver/*.sh                      xe scripts: PV install template, VM per host, re-arm; eliloader repository
+              virtualbox/HOST.sh, libvirt/HOST.xml  a VM per host booting from the network (docs/hypervisors.md)
             Files are written as `faigen render` writes them: recorded in \
             OUTDIR/.faigen/manifest, each through a temporary name and a rename; a file \
             edited by hand is reported and kept unless --force; files of removed hosts go.

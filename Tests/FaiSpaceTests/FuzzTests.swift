@@ -126,6 +126,8 @@ struct Fuzzer {
                                                              "/etc/../x", "../", "name: ", "mac: ", "ip: "]) { input in
             let spec = try SiteSpec(yaml: try Self.text(input), file: "fuzz.yaml")
             let generated = try spec.generatedFiles()
+            // The boot files too: every target of BootTarget.all, the hypervisor scripts included.
+            if spec.boot != nil { _ = try BootSite(spec: spec, serverDirectory: "/srv/fai/boot").generatedFiles() }
             // Writing is slow (fsync): render every spec that reads for the first few, then one in ten.
             guard rendered < 20 || rendered % 10 == 0 else { rendered += 1; return }
             rendered += 1

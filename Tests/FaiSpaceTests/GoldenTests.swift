@@ -33,7 +33,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
 
     /// golden/boot-NAME holds what `faigen boot` writes for golden/boot-NAME.yaml (a server
     /// directory in the spec, so the files do not depend on where the test runs).
-    @Test(arguments: ["boot-ganeti"])
+    @Test(arguments: ["boot-ganeti", "boot-hypervisors"])
     func bootTreeMatchesGolden(_ name: String) throws {
         let url = repositoryRoot.appendingPathComponent("golden/\(name).yaml")
         let spec = try SiteSpec(yaml: try String(contentsOf: url, encoding: .utf8), file: "\(name).yaml")

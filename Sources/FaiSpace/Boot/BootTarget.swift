@@ -26,6 +26,12 @@ public struct BootTarget: Sendable {
                    make: TftpdHpa.files),
         BootTarget(name: "ganeti", summary: "ganeti/os/fai (the Ganeti OS definition, create boots FAI through iPXE) and ganeti/instance-fai (its settings)",
                    make: GanetiOSDefinition.files),
+        BootTarget(name: "xenserver", summary: "xenserver/create-template.sh, install-HOST.sh, rearm-HOST.sh (xe) and fill-repository.sh (eliloader's kernel and initrd); with boot.xenserver",
+                   make: XenServer.files),
+        BootTarget(name: "virtualbox", summary: "virtualbox/HOST.sh: a VBoxManage script making a VM with the host's MAC that boots from the network; with boot.virtualbox",
+                   make: VirtualBox.files),
+        BootTarget(name: "libvirt", summary: "libvirt/HOST.xml: a libvirt domain with the host's MAC that boots from the network; with boot.libvirt",
+                   make: Libvirt.files),
     ]
 }
 

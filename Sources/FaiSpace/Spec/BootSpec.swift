@@ -73,6 +73,10 @@ public struct BootSpec: Sendable, Hashable {
     public var uefiLoader = "grub/x86_64-efi/core.efi"
     /// The boot file for a client that is already iPXE (DHCP user class `iPXE`); nil: the others'.
     public var ipxeLoader: String?
+    /// XenServer, VirtualBox and libvirt machines for the hosts (docs/boot.md); nil: none.
+    public var xenserver: XenServerSpec?
+    public var virtualbox: VirtualBoxSpec?
+    public var libvirt: LibvirtSpec?
 
     public init(kernelVersion: String, server: IPAddress, subnet: IPNetwork) {
         self.kernelVersion = kernelVersion
@@ -85,7 +89,7 @@ public struct BootSpec: Sendable, Hashable {
 
     public static let keys = ["kernel", "nfsroot", "nfsroot_server", "overlay", "config_src", "flags", "kernel_args",
                               "action", "unknown", "server_dir", "server", "subnet", "range", "router", "dns",
-                              "domain", "interface", "loaders"]
+                              "domain", "interface", "loaders"] + hypervisorKeys
 
     /// The flags FAI's scripts test (`flag_NAME` in fai-client, `initial` from fai-chboot -E).
     /// FAI defines each flag with `eval "flag_$flag=1"`: nothing else may get there.
@@ -184,6 +188,7 @@ extension BootSpec {
             if let uefi = loaders["uefi"] { uefiLoader = try uefi.tftpPath("the UEFI loader") }
             if let ipxe = loaders["ipxe"] { ipxeLoader = try ipxe.tftpPath("the iPXE loader") }
         }
+        try readHypervisors(top)
     }
 
     static let loaderKeys = ["bios", "uefi", "ipxe"]
