@@ -8,7 +8,7 @@ TEST_PACKAGES := fai-client fai-doc fai-setup-storage shellcheck pcre2-utils per
 # virt-xml-validate (and the xmllint it runs) checks the libvirt domains of `faigen boot`.
 TEST_PACKAGES += libvirt-clients libxml2-utils
 BENCH_PACKAGES := systemd virt-what hyperfine time
-# The end-to-end install: FAI's server side and disk tools, a kernel-less QEMU boot, pygrub.
+# The end-to-end install: FAI's server side and disk tools, QEMU (SeaBIOS) for the boot, pygrub.
 E2E_PACKAGES := fai-server fai-setup-storage debootstrap python3 qemu-utils qemu-system-x86 e2fsprogs xen-utils-4.17
 # The Ganeti OS definition's create (docs/ganeti.md): iPXE, syslinux on a FAT partition; Ganeti's own
 # node code runs it (scripts/ganeti-node unpacks ganeti-3.0; these are the modules it imports).
@@ -23,18 +23,20 @@ render: deps
 	.build/release/faigen render --starter $(OUT)
 
 ## Run the whole test suite (installs what the tests need first): the static release
-## binary's check in a toolchain-free chroot, then every Swift test. The end-to-end install
-## is `make e2e` (not yet part of this target: see issue 10's note).
-test: deps test-deps release
+## binary's check in a toolchain-free chroot, every Swift test, then the end-to-end install
+## (the e2e target's run).
+test: deps test-deps e2e-deps release
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(E2E_RUN)
 
 ## The end-to-end install (scripts/e2e/run): the default site rendered over fai-doc's
 ## example installed by FAI from Debian's archive, in private namespaces; packages are kept
 ## in $(E2E_CACHE) so a second run fetches none again.
 E2E_CACHE ?= /var/cache/faigen-e2e
+E2E_RUN = FAIGEN_E2E_CACHE=$(E2E_CACHE) scripts/e2e/run .build/release/faigen
 e2e: deps e2e-deps release
-	FAIGEN_E2E_CACHE=$(E2E_CACHE) scripts/e2e/run .build/release/faigen
+	$(E2E_RUN)
 
 e2e-deps: test-deps
 	@scripts/ensure-apt $(E2E_PACKAGES)

@@ -66,17 +66,58 @@ func fcopyMenu(space: RenderedSpace, target: ChrootTarget, classes: [String]) th
         #expect(target.calls == ["update-grub"])
     }
 
-    @Test func rootPartitionAndGrootFromTheEnvironmentWin() throws {
+    /// FAI exports disk_var.sh's ROOT_PARTITION (the building machine's UUID= or loop device)
+    /// into fcopy's environment: on the guest the spec's values win over it.
+    @Test func theSpecsRootPartitionAndGrootWinOverTheEnvironmentOnTheGuest() throws {
         let space = try RenderedSpace()
         let target = try ChrootTarget(at: space.root.appendingPathComponent("target"))
         let fcopy = try requireTool("/usr/sbin/fcopy", package: "fai-client")
-        // A value with perl and shell syntax in it must arrive as plain text.
         let result = try run(fcopy, ["-s", space.config.appendingPathComponent("files").path, "-t", target.root.path, "/boot/grub/menu.lst"],
                              environment: ["PATH": "/usr/sbin:/usr/bin:/bin", "classes": "DEFAULT XENSERVER LAST",
+                                           "ROOT_PARTITION": "UUID=0b6f6a0e-2d5c-4c61-9f0e-2a4b0c1d2e3f", "GROOT": "(hostdisk//dev/loop0,0)"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let menu = try String(contentsOf: target.root.appendingPathComponent("boot/grub/menu.lst"), encoding: .utf8)
+        #expect(menu.contains("# kopt=root=/dev/xvda1 ro console=hvc0\n") && menu.contains("# groot=(hd0,0)\n"), "\(menu)")
+        #expect(!menu.contains("UUID=") && !menu.contains("hostdisk"))
+    }
+
+    /// grub-legacy's update-grub reads `# kopt=` and `# groot=` only between its Start and End
+    /// Default Options lines, inside the automagic list (the e2e test runs the real one).
+    @Test func theGuestsOptionsSitWhereUpdateGrubReadsThem() throws {
+        let space = try RenderedSpace()
+        let target = try ChrootTarget(at: space.root.appendingPathComponent("target"))
+        let result = try fcopyMenu(space: space, target: target, classes: ["DEFAULT", "XENSERVER", "LAST"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOf: target.root.appendingPathComponent("boot/grub/menu.lst"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let markers = ["### BEGIN AUTOMAGIC KERNELS LIST", "## ## Start Default Options ##", "## ## End Default Options ##",
+                       "### END DEBIAN AUTOMAGIC KERNELS LIST"].map { lines.firstIndex(of: $0) }
+        let indices = markers.compactMap { $0 }
+        try #require(indices.count == 4 && indices == indices.sorted(), "markers missing or out of order: \(markers)")
+        for option in ["# kopt=root=/dev/xvda1 ro console=hvc0", "# groot=(hd0,0)"] {
+            let at = try #require(lines.firstIndex(of: option), "no \(option)")
+            #expect(indices[1] < at && at < indices[2], "\(option) is outside the Default Options")
+        }
+    }
+
+    /// On other hosts disk_var.sh's values (or the environment's) stand; they reach perl as data.
+    @Test func otherHostsKeepTheEnvironmentsRootPartitionAsPlainText() throws {
+        let space = try RenderedSpace()
+        try "default 0\n# kopt=root=#ROOT_PARTITION# ro\n# groot=#GROOT#\n"
+            .write(to: space.config.appendingPathComponent("files/boot/grub/menu.lst/DEFAULT"), atomically: true, encoding: .utf8)
+        let target = try ChrootTarget(at: space.root.appendingPathComponent("target"))
+        let logdir = space.root.appendingPathComponent("log")
+        try FileManager.default.createDirectory(at: logdir, withIntermediateDirectories: true)
+        try "BOOT_DEVICE=${BOOT_DEVICE:-\"/dev/vda\"}\nROOT_PARTITION=${ROOT_PARTITION:-/dev/vda1}\n"
+            .write(to: logdir.appendingPathComponent("disk_var.sh"), atomically: true, encoding: .utf8)
+        let fcopy = try requireTool("/usr/sbin/fcopy", package: "fai-client")
+        // A value with perl and shell syntax in it must arrive as plain text.
+        let result = try run(fcopy, ["-s", space.config.appendingPathComponent("files").path, "-t", target.root.path, "/boot/grub/menu.lst"],
+                             environment: ["PATH": "/usr/sbin:/usr/bin:/bin", "classes": "DEFAULT LAST", "LOGDIR": logdir.path,
                                            "ROOT_PARTITION": "/dev/xvdb2$(id)@{[die]}", "GROOT": "(hd1,1)"])
         #expect(result.status == 0, "\(result.stderr)")
         let menu = try String(contentsOf: target.root.appendingPathComponent("boot/grub/menu.lst"), encoding: .utf8)
-        #expect(menu.contains("root=/dev/xvdb2$(id)@{[die]} ro") && menu.contains("root            (hd1,1)\n"))
+        #expect(menu.contains("# kopt=root=/dev/xvdb2$(id)@{[die]} ro\n") && menu.contains("# groot=(hd1,1)\n"), "\(menu)")
     }
 
     @Test func otherHostsInstallGrubOnTheBootDevice() throws {

@@ -195,6 +195,8 @@ initrd          @INITRD@
 
 ## DO NOT UNCOMMENT THEM, Just edit them to your needs
 
+## ## Start Default Options ##
+## update-grub reads the options only between the Start and End markers.
 # kopt=root=#ROOT_PARTITION# ro @KERNEL_ARGS@
 # groot=#GROOT#
 # alternative=false
@@ -247,8 +249,12 @@ is_guest() {
 }
 
 if is_guest "${1:-}"; then
-    ROOT_PARTITION=${ROOT_PARTITION:-@ROOT_PARTITION@}
-    GROOT=${GROOT:-@GROOT@}
+    # The spec's values win: FAI exports disk_var.sh's ROOT_PARTITION, which is
+    # the building machine's name for it (UUID=... or /dev/loop0p1 under
+    # fai-diskimage), and update-grub would guess GROOT from the loop device;
+    # the spec's root_partition and groot below are the guest's own names.
+    ROOT_PARTITION=@ROOT_PARTITION@
+    GROOT=@GROOT@
     substitute
     # ROOTCMD is "chroot TARGET" from fcopy: split into words on purpose.
     # shellcheck disable=SC2086

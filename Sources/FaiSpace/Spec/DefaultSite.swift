@@ -97,9 +97,12 @@ public let defaultSiteSpec = #"""
           disk_config disk1 disklabel:msdos bootable:1 fstabkey:uuid
           primary  /     4G-50G  ext4  rw,noatime,errors=remount-ro
           logical  swap  200-1G  swap  sw
+        # grub-pc writes grub2/linux_cmdline into /etc/default/grub: kernel messages
+        # and a login on the serial console too (Ganeti's gnt-instance console).
         debconf: |
           locales locales/default_environment_locale select C.UTF-8
           locales locales/locales_to_be_generated multiselect en_US.UTF-8 UTF-8
+          grub-pc grub2/linux_cmdline string console=tty0 console=ttyS0,115200n8
         files:
           /etc/motd:
             content: |

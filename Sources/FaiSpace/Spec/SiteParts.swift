@@ -38,9 +38,9 @@ public struct HostnameClassRule: Sendable, Hashable {
 public struct GrubLegacy: Sendable, Hashable {
     /// The class whose hosts get this menu.lst and skip the MBR install.
     public var className: String
-    /// Default of ROOT_PARTITION, the root device the kernel mounts.
+    /// ROOT_PARTITION on the guest: the root device the kernel mounts (wins over FAI's disk_var.sh).
     public var rootPartition: String
-    /// Default of GROOT, grub's name of the partition holding /boot.
+    /// GROOT on the guest: grub's name of the partition holding /boot, which pygrub reads.
     public var groot: String
     public var kernel: String
     public var initrd: String
