@@ -2,10 +2,17 @@
 SWIFT ?= swift
 OUT ?= fai-config
 BUILD_PACKAGES := libpcre2-dev pkg-config
-TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what strace git
+TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what strace git lintian man-db
 BENCH_PACKAGES := systemd virt-what hyperfine time
+DEB_PACKAGES := lintian man-db
+# The version lives in one place, the library (faigen --version prints the same).
+VERSION := $(shell sed -n 's/.*static let string = "\(.*\)".*/\1/p' Sources/FaiSpace/Support/FaigenVersion.swift)
+DEB_REVISION ?= 1
+PREFIX ?= /usr/local
+DESTDIR ?=
+GENERATED := .build/faigen-generated
 
-.PHONY: render test deps test-deps build release bench golden leak-check clean
+.PHONY: render test deps test-deps build release bench golden leak-check clean print-version man completions install deb
 
 ## Render the embedded default site into $(OUT) (default ./fai-config).
 render: deps
@@ -13,8 +20,9 @@ render: deps
 	.build/release/faigen render $(OUT)
 
 ## Run the whole test suite (installs what the tests need first): the static release
-## binary's check in a toolchain-free chroot, then every Swift test.
-test: deps test-deps release
+## binary's check in a toolchain-free chroot, the Debian package (make deb: man pages and
+## completions the package test installs), then every Swift test.
+test: deps test-deps deb
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
@@ -48,6 +56,32 @@ leak-check: deps
 ## Regenerate golden/ on purpose; read `git diff golden/` before committing.
 golden: deps
 	FAIGEN_UPDATE_GOLDEN=1 $(SWIFT) test --filter Golden
+
+print-version:
+	@echo $(VERSION)
+
+## Man pages, one a subcommand, from the argument parser's own help (swift-argument-parser's
+## generate-manual plugin, on the debug build), named as man expects: faigen-render.1.
+man: deps
+	$(SWIFT) package plugin generate-manual --multi-page --configuration debug
+	scripts/collect-man-pages .build/plugins/GenerateManual/outputs/faigen $(GENERATED)/man1
+
+## bash, zsh and fish completions, from the argument parser.
+completions: release
+	mkdir -p $(GENERATED)/completions
+	.build/release/faigen --generate-completion-script bash > $(GENERATED)/completions/faigen
+	.build/release/faigen --generate-completion-script zsh > $(GENERATED)/completions/_faigen
+	.build/release/faigen --generate-completion-script fish > $(GENERATED)/completions/faigen.fish
+
+## Install the static release binary, man pages, completions and docs under $(DESTDIR)$(PREFIX).
+install: release man completions
+	scripts/install-faigen "$(DESTDIR)" "$(PREFIX)" $(GENERATED)
+
+## A Debian package (.build/faigen_$(VERSION)-$(DEB_REVISION)_ARCH.deb) from `make install`'s tree,
+## checked with dpkg-deb --info and lintian.
+deb: release man completions
+	@scripts/ensure-apt $(DEB_PACKAGES)
+	scripts/build-deb $(VERSION)-$(DEB_REVISION) $(GENERATED)
 
 clean:
 	rm -rf .build

@@ -18,6 +18,7 @@ struct Faigen: ParsableCommand {
               faigen lint /srv/fai/config
               faigen detect
             """,
+        version: FaigenVersion.string,
         subcommands: [Render.self, LintCommand.self, Detect.self, Facts.self]
     )
 
