@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= fai-config
 BUILD_PACKAGES := libpcre2-dev pkg-config
-TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what strace git lintian man-db
+TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what strace git man-db
 BENCH_PACKAGES := systemd virt-what hyperfine time
 DEB_PACKAGES := lintian man-db
 # The version lives in one place, the library (faigen --version prints the same).
@@ -66,10 +66,11 @@ man: deps
 	$(SWIFT) package plugin generate-manual --multi-page --configuration debug
 	scripts/collect-man-pages .build/plugins/GenerateManual/outputs/faigen $(GENERATED)/man1
 
-## bash, zsh and fish completions, from the argument parser.
+## bash, zsh and fish completions, from the argument parser (bash's without its #! line:
+## bash-completion sources it).
 completions: release
 	mkdir -p $(GENERATED)/completions
-	.build/release/faigen --generate-completion-script bash > $(GENERATED)/completions/faigen
+	.build/release/faigen --generate-completion-script bash | sed '1{/^#!/d}' > $(GENERATED)/completions/faigen
 	.build/release/faigen --generate-completion-script zsh > $(GENERATED)/completions/_faigen
 	.build/release/faigen --generate-completion-script fish > $(GENERATED)/completions/faigen.fish
 

@@ -17,13 +17,14 @@ private func buildPackage(in directory: URL) throws -> String {
             throw ToolMissing(path: path)
         }
     }
-    _ = try requireTool("/usr/bin/lintian", package: "lintian")
     let version = FaigenVersion.string + "-1"
+    // lintian (a minute on the 60 MB binary) already ran in make deb, which make test runs first.
+    var environment = ProcessInfo.processInfo.environment
+    environment["LINTIAN"] = "no"
     let built = try run(repositoryRoot.appendingPathComponent("scripts/build-deb").path,
-                        [version, generated.path, directory.path])
+                        [version, generated.path, directory.path], environment: environment)
     #expect(built.status == 0, "build-deb failed:\n\(built.stderr)")
     #expect(built.stderr.contains("Package: faigen"), "dpkg-deb --info shows the control file")
-    #expect(!built.stderr.contains("\nE: "), "lintian reports no error:\n\(built.stderr)")
     let deb = built.stdout.split(separator: "\n").last.map(String.init) ?? ""
     #expect(deb.hasSuffix("_\(version)_amd64.deb") || deb.hasSuffix(".deb"))
     return deb
