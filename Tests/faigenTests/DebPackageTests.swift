@@ -57,8 +57,12 @@ private func throwawayRoot(in directory: URL) throws -> URL {
     let listed = try run("/usr/bin/dpkg-query", ["--root=\(root.path)", "-W", "-f=${Status} ${Version}", "faigen"])
     #expect(listed.stdout == "install ok installed \(FaigenVersion.string)-1")
 
-    // The root holds only the package: chroot into it and run the binary there (no libraries, no toolchain).
-    let version = try run("/usr/sbin/chroot", [root.path, "/usr/bin/faigen", "--version"])
+    // The root holds only the package: chroot into it and run the binary there (no libraries, no
+    // toolchain), with /proc mounted as on a booted machine, in a mount namespace that ends with it.
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("proc"), withIntermediateDirectories: true)
+    let version = try run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-ec",
+                                                "mount -t proc proc \"$0/proc\"; exec chroot \"$0\" /usr/bin/faigen --version",
+                                                root.path])
     #expect(version.status == 0, version.stderr)
     #expect(version.stdout == FaigenVersion.string + "\n")
 
