@@ -61,7 +61,7 @@ private func throwawayRoot(in directory: URL) throws -> URL {
     // toolchain), with /proc mounted as on a booted machine, in a mount namespace that ends with it.
     try FileManager.default.createDirectory(at: root.appendingPathComponent("proc"), withIntermediateDirectories: true)
     let version = try run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-ec",
-                                                "mount -t proc proc \"$0/proc\"; exec chroot \"$0\" /usr/bin/faigen --version",
+                                                "mount -t proc proc \"$0/proc\"; exec /usr/sbin/chroot \"$0\" /usr/bin/faigen --version",
                                                 root.path])
     #expect(version.status == 0, version.stderr)
     #expect(version.stdout == FaigenVersion.string + "\n")
@@ -69,7 +69,7 @@ private func throwawayRoot(in directory: URL) throws -> URL {
     // man finds faigen-render by name in the installed tree and renders it (no roff left over).
     let man = try run("/usr/bin/man", ["faigen-render"], environment: [
         "PATH": "/usr/bin:/bin", "MANPATH": root.appendingPathComponent("usr/share/man").path,
-        "MANWIDTH": "80", "MANPAGER": "cat", "PAGER": "cat", "MAN_KEEP_FORMATTING": "", "LANG": "C.UTF-8",
+        "MANWIDTH": "80", "MANPAGER": "cat", "PAGER": "cat", "LANG": "C.UTF-8",
     ])
     #expect(man.status == 0, "man faigen-render: \(man.stderr)")
     #expect(man.stdout.contains("FAIGEN-RENDER(1)"))
