@@ -2,7 +2,8 @@
 SWIFT ?= swift
 OUT ?= fai-config
 BUILD_PACKAGES := libpcre2-dev pkg-config
-TEST_PACKAGES := fai-client fai-doc shellcheck pcre2-utils perl valgrind systemd virt-what strace git man-db
+TEST_PACKAGES := fai-client fai-doc fai-setup-storage shellcheck pcre2-utils perl valgrind systemd virt-what strace git \
+	qemu-system-x86 ipxe-qemu pxelinux syslinux-common ovmf grub-efi-amd64-bin dnsmasq-base isc-dhcp-server kea-dhcp4-server busybox-static fai-server man-db
 BENCH_PACKAGES := systemd virt-what hyperfine time
 DEB_PACKAGES := lintian man-db
 # The version lives in one place, the library (faigen --version prints the same).

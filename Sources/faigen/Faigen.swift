@@ -19,7 +19,7 @@ struct Faigen: ParsableCommand {
               faigen detect
             """,
         version: FaigenVersion.string,
-        subcommands: [Render.self, LintCommand.self, Detect.self, Facts.self]
+        subcommands: [Render.self, Boot.self, LintCommand.self, Detect.self, Facts.self]
     )
 
     /// `faigen detect` with plain arguments skips ArgumentParser (see Detect.fastPath).

@@ -100,18 +100,69 @@ import Glibc
         #expect(message { _ = try ConfigSpaceReader.read(root.path + "/file") } == "\(root.path)/file: not a directory (give the path of an FAI config space)")
     }
 
-    @Test func reportingReadKeepsGoingWithRelativePaths() throws {
+    @Test func lintReadKeepsGoingWithRelativePaths() throws {
         let root = try scratchDirectory()
+        try makeFile(root, "class/50-host-classes", "#!/bin/sh\necho A\n", mode: 0o755)
         try makeFile(root, "package_config/DEBIAN", bytes: [0x00])
         try makeFile(root, "package_config/GOOD", "PACKAGES install\nvim\n")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("package_config/DIR"), withIntermediateDirectories: true)
         #expect(symlink("nowhere", root.appendingPathComponent("package_config/LINK").path) == 0)
         #expect(mkfifo(root.appendingPathComponent("package_config/PIPE").path, 0o644) == 0)
-        let (space, problems) = try ConfigSpaceReader.readReporting(root.path)
-        #expect(problems.map { $0.location?.file ?? "" } == ["package_config/LINK", "package_config/PIPE",
-                                                               "package_config/DEBIAN", "package_config/DIR"])
-        #expect(space.packageLists.map(\.className) == ["GOOD"])
-        #expect(space.otherFiles.map(\.path) == ["package_config/DEBIAN"])
+        let read = try ConfigSpaceReader.readForLint(root.path, maxFileBytes: 1 << 20)
+        #expect(read.problems.map { $0.location?.file ?? "" } == ["package_config/LINK", "package_config/PIPE",
+                                                                    "package_config/DEBIAN", "package_config/DIR"])
+        #expect(read.space.packageLists.map(\.className) == ["GOOD"])
+        #expect(read.space.otherFiles.map(\.path) == ["package_config/DEBIAN"])
+        #expect(read.links == [LinkResolution(path: "package_config/LINK", target: "nowhere", resolved: .dangling)])
+    }
+
+    /// Lint's reading follows a link to a file inside the space and reads it in the link's
+    /// place; render's reading keeps every link a link (the --base copy stays faithful).
+    @Test func lintFollowsLinksRenderKeepsThem() throws {
+        let root = try scratchDirectory()
+        try makeFile(root, "class/50-host-classes", "#!/bin/sh\necho A\n", mode: 0o755)
+        try makeFile(root, "lists/debian", "PACKAGES install\nvim\n", mode: 0o640)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("package_config"), withIntermediateDirectories: true)
+        #expect(symlink("../lists/debian", root.appendingPathComponent("package_config/DEBIAN").path) == 0)
+        #expect(symlink("/dev/null", root.appendingPathComponent("package_config/NULL").path) == 0)
+        let read = try ConfigSpaceReader.readForLint(root.path, maxFileBytes: 1 << 20)
+        let list = try #require(read.space.packageLists.first { $0.className == "DEBIAN" })
+        #expect(list.sections.first?.packages.map(\.name) == ["vim"])
+        #expect(list.file.mode == 0o640)
+        #expect(read.links.map(\.resolved) == [.file(realPath: realpathString(root.path + "/lists/debian")), .special("a character device")])
+        let faithful = try ConfigSpaceReader.read(root.path)
+        #expect(faithful.symlinks.map(\.path) == ["package_config/DEBIAN", "package_config/NULL"])
+        #expect(faithful.packageLists.isEmpty)
+    }
+
+    /// Issue 7.6: a file over the limit is read up to its last whole line within it.
+    @Test func lintReadIsBoundedPerFile() throws {
+        let root = try scratchDirectory()
+        try makeFile(root, "class/50-host-classes", "#!/bin/sh\n" + String(repeating: "echo A\n", count: 100), mode: 0o755)
+        let read = try ConfigSpaceReader.readForLint(root.path, maxFileBytes: 100)
+        #expect(read.oversized == ["class/50-host-classes": 710])
+        #expect(read.space.classScripts.first?.file.contents == Array(("#!/bin/sh\n" + String(repeating: "echo A\n", count: 12)).utf8))
+    }
+
+    @Test func nfsrootConfGivesTheConfigDirectory() throws {
+        let root = try scratchDirectory()
+        func directory(_ text: String) throws -> String? {
+            try makeFile(root, "nfsroot.conf", text)
+            return ConfigSpaceReader.configDirectory(nfsrootConf: root.path + "/nfsroot.conf")
+        }
+        #expect(try directory("# x\nNFSROOT=/srv/fai/nfsroot\nFAI_CONFIGDIR=/srv/fai/config\n") == "/srv/fai/config")
+        #expect(try directory("FAI_CONFIGDIR=/a\nexport FAI_CONFIGDIR='/b c'  # later wins\n") == "/b c")
+        #expect(try directory("  FAI_CONFIGDIR=\"/srv/x\"; echo\n") == "/srv/x")
+        #expect(try directory("#FAI_CONFIGDIR=/x\nNFSROOT=/y\n") == nil)
+        #expect(try directory("FAI_CONFIGDIR=$HOME/config\n") == nil)
+        #expect(try directory("FAI_CONFIGDIR=\n") == nil)
+        #expect(ConfigSpaceReader.configDirectory(nfsrootConf: root.path + "/missing") == nil)
+        #expect(Lint.defaultDirectory(nfsrootConf: root.path + "/missing") == "/srv/fai/config")
+    }
+
+    @Test func namesThatAreNotUTF8AreEscaped() {
+        #expect(ConfigSpaceReader.escapedName([0x35, 0x35, 0x2D, 0xFF]) == "55-\\xFF")
+        #expect(ConfigSpaceReader.escapedName(Array("a\\b\n".utf8)) == "a\\x5Cb\\x0A")
     }
 
     @Test func serverNfsrootListIsReadAlone() throws {
@@ -121,4 +172,10 @@ import Glibc
         #expect(list.sections.first?.packages.map(\.name) == ["nfs-common"])
         #expect(message { _ = try ConfigSpaceReader.readPackageList(root.path) } == "\(root.path): a directory where a package list should be (remove or rename the directory)")
     }
+}
+
+private func realpathString(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
 }

@@ -17,7 +17,7 @@ import Testing
     @Test func bashReportsTheLineOfAnUnexpectedToken() throws {
         let bash = try requireTool("/bin/bash", package: "bash")
         let file = try write("echo a\nfi\necho b\n")
-        let error = try ShellSyntax.check(file: file, shell: bash, lineCount: 3)
+        let error = try syntaxError(ShellSyntax.check(file: file, shell: bash, lineCount: 3))
         #expect(error?.line == 2)
         #expect(error?.message.contains("syntax error") == true)
     }
@@ -25,15 +25,46 @@ import Testing
     @Test func dashReportsEndOfFileAtTheLastLine() throws {
         let sh = try requireTool("/bin/sh", package: "dash")
         let file = try write("echo a\nif true; then\n  echo b\n")
-        let error = try ShellSyntax.check(file: file, shell: sh, lineCount: 3)
+        let error = try syntaxError(ShellSyntax.check(file: file, shell: sh, lineCount: 3))
         #expect(error?.line == 3)
         #expect(error?.message.contains("Syntax error") == true)
     }
 
     @Test func aValidScriptAndAHeredocWarningPass() throws {
         let bash = try requireTool("/bin/bash", package: "bash")
-        #expect(try ShellSyntax.check(file: write("if true; then echo; fi\n"), shell: bash, lineCount: 1) == nil)
-        #expect(try ShellSyntax.check(file: write("cat <<EOF\nno end\n"), shell: bash, lineCount: 2) == nil)
+        #expect(try ShellSyntax.check(file: write("if true; then echo; fi\n"), shell: bash, lineCount: 1) == .parses)
+        #expect(try ShellSyntax.check(file: write("cat <<EOF\nno end\n"), shell: bash, lineCount: 2) == .parses)
+    }
+
+    /// Issue 7.6: a shell that does not finish is killed at the time limit, and a file over
+    /// the size limit is never given to it.
+    @Test func aShellRunIsBoundedInTimeAndSize() throws {
+        let slow = try write("#!/bin/sh\nexec sleep 60\n")
+        #expect(chmod(slow, 0o755) == 0)
+        let start = Date()
+        let limits = LintLimits(maxFileBytes: 1 << 20, toolSeconds: 0.5)
+        #expect(try ShellSyntax.check(file: write("echo\n"), shell: slow, lineCount: 1, limits: limits) == .timedOut)
+        #expect(Date().timeIntervalSince(start) < 50, "the sleep was not killed")
+        let big = try write(String(repeating: "echo\n", count: 300_000))
+        let bash = try requireTool("/bin/bash", package: "bash")
+        #expect(try ShellSyntax.check(file: big, shell: bash, lineCount: 300_000, limits: limits) == .notChecked)
+        #expect(try ShellSyntax.check(file: big, shell: bash, lineCount: 300_000) == .parses)
+    }
+
+    /// A file name with a newline cannot garble the message: the shell reads /dev/stdin.
+    @Test func theMessageDoesNotQuoteTheFileName() throws {
+        let bash = try requireTool("/bin/bash", package: "bash")
+        let directory = try scratchDirectory()
+        let file = directory.appendingPathComponent("10-a\nline 1: fake").path
+        try Data("echo a\nfi\n".utf8).write(to: URL(fileURLWithPath: file))
+        let error = try syntaxError(ShellSyntax.check(file: file, shell: bash, lineCount: 2))
+        #expect(error?.line == 2)
+        #expect(error?.message.contains("fake") == false)
+    }
+
+    private func syntaxError(_ outcome: ShellSyntax.Outcome) -> ShellSyntaxError? {
+        if case .syntaxError(let error) = outcome { return error }
+        return nil
     }
 
     @Test func parsesEachShellsFormat() {

@@ -14,11 +14,11 @@ import Testing
     }
 
     @Test(arguments: [
-        ("site: lab\nversion: 1\ncolour: red\n", "s.yaml:3:1: unknown key 'colour' in the site spec (known keys: site, version, detect, classes, grub_legacy, ganeti, nfsroot, hosts)"),
+        ("site: lab\nversion: 1\ncolour: red\n", "s.yaml:3:1: unknown key 'colour' in the site spec (known keys: site, version, detect, classes, grub_legacy, ganeti, nfsroot, hosts, boot)"),
         ("site: lab\n", "s.yaml:1:1: the site spec has no 'version' (add `version:`)"),
         ("site: [a, b]\nversion: 1\n", "s.yaml:1:7: site must be a single value (a string) "),
         ("site:\nversion: 1\n", "s.yaml:1:6: site is empty (give it a value)"),
-        ("- site\n", "s.yaml:1:1: the site spec must be a mapping of keys to values (known keys: site, version, detect, classes, grub_legacy, ganeti, nfsroot, hosts)"),
+        ("- site\n", "s.yaml:1:1: the site spec must be a mapping of keys to values (known keys: site, version, detect, classes, grub_legacy, ganeti, nfsroot, hosts, boot)"),
         ("site: lab\nversion: 1\nsite: other\n", "s.yaml:3:1: duplicate key site in a mapping (keep one of them)"),
         ("site: [unclosed\nversion: 1\n", "s.yaml:2:8: not YAML: "),
         ("", "s.yaml:1:1: the spec is empty"),

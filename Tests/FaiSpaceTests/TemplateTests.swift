@@ -89,8 +89,9 @@ import Testing
         #expect(throws: InputError.self) { try generators.classFiles(ClassSpec(name: "A", files: [FileSpec(path: "/etc/../x", content: "")])) }
         #expect(throws: InputError.self) { try generators.classFiles(ClassSpec(name: "A", variables: [ClassVariable(name: "1X", value: "")])) }
         #expect(throws: InputError.self) { try generators.fileHelpers([ClassSpec(name: "A", files: [FileSpec(path: "/x", content: "", owner: "root;id")])]) }
-        #expect(throws: InputError.self) { try generators.hostClassFile(HostSpec(name: "01web", classes: ["WEB"])) }
-        #expect(throws: InputError.self) { try generators.hostClassFile(HostSpec(name: "web 1", classes: ["WEB"])) }
+        // A host's name is a HostName, checked when it is made: no unchecked name reaches class/.
+        #expect(HostName("01web") == nil && HostName("web 1") == nil)
+        #expect(throws: InputError.self) { try generators.hostClassFile(HostSpec(name: HostName("web1")!, classes: ["web;reboot"])) }
     }
 }
 

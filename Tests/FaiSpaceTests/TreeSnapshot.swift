@@ -8,6 +8,8 @@ import Glibc
 /// What stands at one path of a tree, as the tests compare it.
 enum SnapshotEntry: Equatable, CustomStringConvertible {
     case file(mode: UInt32, contents: [UInt8])
+    /// A file over 64 MiB (a sparse test file), compared by size and modification time.
+    case largeFile(mode: UInt32, size: Int, modified: Int)
     case symlink(target: String)
     case directory(mode: UInt32)
     case other(mode: UInt32)
@@ -15,6 +17,7 @@ enum SnapshotEntry: Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .file(let mode, let contents): "file \(String(mode, radix: 8)) \(contents.count) bytes"
+        case .largeFile(let mode, let size, _): "file \(String(mode, radix: 8)) \(size) bytes"
         case .symlink(let target): "symlink -> \(target)"
         case .directory(let mode): "directory \(String(mode, radix: 8))"
         case .other(let mode): "other \(String(mode, radix: 8))"
@@ -41,6 +44,8 @@ func snapshot(_ root: String, excluding: Set<String> = []) -> [String: SnapshotE
                 walk(path)
             case S_IFLNK:
                 result[path] = .symlink(target: (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "")
+            case S_IFREG where info.st_size > 64 << 20:
+                result[path] = .largeFile(mode: mode, size: Int(info.st_size), modified: Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec))
             case S_IFREG:
                 result[path] = .file(mode: mode, contents: [UInt8](FileManager.default.contents(atPath: full) ?? Data()))
             default:

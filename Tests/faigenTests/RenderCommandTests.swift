@@ -144,7 +144,7 @@ private func writeSpec(_ directory: URL, _ text: String = "site: lab\nversion: 1
     @Test func unknownSpecKeyWithLineAndColumn() throws {
         let dir = try scratchDirectory()
         let spec = try writeSpec(dir, "site: lab\nversion: 1\n  # a comment\ncolour: red\n")
-        try expectOneLineError(["--spec", spec], "\(spec):4:1: unknown key 'colour' in the site spec (known keys: site, version, detect, classes, grub_legacy, ganeti, nfsroot, hosts)", in: dir)
+        try expectOneLineError(["--spec", spec], "\(spec):4:1: unknown key 'colour' in the site spec (known keys: site, version, detect, classes, grub_legacy, ganeti, nfsroot, hosts, boot)", in: dir)
     }
 
     @Test func binaryPackageListInTheBase() throws {

@@ -1,7 +1,7 @@
 // Finding: one problem lint found, at a path (relative to the config space) and line.
 
 /// How bad a finding is: an error makes `faigen lint` exit 1, a warning does not.
-public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
+public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
     case error
     case warning
 
@@ -11,8 +11,9 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable {
 }
 
 /// One problem in a config space. `line` is 1-based; a finding about a whole file or
-/// directory points at line 1, so every finding reads `PATH:LINE: severity: message`.
-public struct Finding: Sendable, Hashable, Comparable, CustomStringConvertible {
+/// directory points at line 1, so every finding reads `PATH:LINE: severity: message [check]`.
+/// As JSON (`faigen lint --format json`) it is `{"path", "line", "severity", "check", "message"}`.
+public struct Finding: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     /// Path relative to the config space root, `/`-separated, e.g. `package_config/DEBIAN`.
     public var path: String
     public var line: Int
@@ -29,9 +30,9 @@ public struct Finding: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.check = check
     }
 
-    /// `PATH:LINE: error|warning: message`, on one line whatever the message quotes.
+    /// `PATH:LINE: error|warning: message [check-id]`, on one line whatever the message quotes.
     public var description: String {
-        "\(path):\(line): \(severity.rawValue): \(message)".replacingNewlines()
+        "\(path):\(line): \(severity.rawValue): \(message) [\(check)]".replacingNewlines()
     }
 
     /// By path, then line, then severity, then message: the order `faigen lint` prints.

@@ -16,19 +16,35 @@ public protocol LintCheck: Sendable {
     var triggeringExamples: [LintExample] { get }
     /// Trees in which the check must stay quiet.
     var nonTriggeringExamples: [LintExample] { get }
+    /// Programs the check runs, which the machine running lint (and its tests) must have.
+    var requiredTools: [RequiredTool] { get }
 
     func findings(in subject: LintSubject) -> [Finding]
 }
 
 extension LintCheck {
+    public var requiredTools: [RequiredTool] { [] }
+
     /// A finding of this check, with its id and severity.
     public func finding(_ path: String, line: Int = 1, _ message: String) -> Finding {
         Finding(path: path, line: line, severity: severity, message: message, check: id)
     }
 }
 
+/// A program a check runs, and the Debian package that has it.
+public struct RequiredTool: Sendable, Hashable {
+    public var path: String
+    public var package: String
+
+    public init(path: String, package: String) {
+        self.path = path
+        self.package = package
+    }
+}
+
 /// A small config space given as data: relative path to node. Parent directories are
-/// implied by the paths.
+/// implied by the paths, and so is `class/`: every example is a config space. A `\xNN` in
+/// a path stands for that byte (a name that is not UTF-8), as lint's findings write it.
 public struct LintExample: Sendable {
     public var tree: [String: ExampleNode]
     /// Where the check must fire (path and line), for a triggering example; empty otherwise.
@@ -61,6 +77,8 @@ public enum ExampleNode: Sendable, Hashable {
     case directory
     /// A named pipe: a path that exists but cannot be read as a file.
     case fifo
+    /// A file of `size` bytes that takes no room on disk (all zero bytes).
+    case sparse(size: Int, mode: UInt32)
 
     /// A text file, mode 0644.
     public static func text(_ content: String) -> ExampleNode { .file(Array(content.utf8), mode: 0o644) }

@@ -55,56 +55,26 @@ public enum ShellSyntax {
         return searchPath.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// The first syntax error `shell -n file` reports, nil when it parses. Throws when the
-    /// shell cannot be started. `lineCount` keeps an "unexpected end of file" past the last
-    /// line pointing at the last line.
-    public static func check(file: String, shell: String, lineCount: Int) throws(InputError) -> ShellSyntaxError? {
-        let (exitStatus, diagnostics) = try runCollectingErrors(shell, ["-n", file])
-        guard exitStatus != 0 else { return nil }
-        return parse(diagnostics: String(decoding: diagnostics, as: UTF8.self), file: file, lineCount: lineCount)
+    /// What `shell -n` said about a file.
+    public enum Outcome: Sendable, Hashable {
+        case parses
+        case syntaxError(ShellSyntaxError)
+        /// Killed at lint's time limit for one file.
+        case timedOut
+        /// Not a regular file within lint's size limit when the shell was to read it.
+        case notChecked
     }
 
-    /// Runs a program with stdin and stdout on /dev/null and returns its exit status (-1 when
-    /// a signal ended it) and what it wrote to stderr. posix_spawn and waitpid, not
-    /// Foundation's Process, whose exit polling costs tens of milliseconds per run.
-    static func runCollectingErrors(_ executable: String, _ arguments: [String]) throws(InputError) -> (Int32, [UInt8]) {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else {
-            throw InputError(file: executable, "cannot make a pipe: \(String(cString: strerror(errno)))")
-        }
-        // Close-on-exec, so other children do not keep the write end open. A child spawned by
-        // another thread between pipe and fcntl may still hold it until it exits: a short
-        // delay for this read, never a hang, since every child here is a `-n` run.
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        close(fds[1])
-        guard spawned == 0 else {
-            close(fds[0])
-            throw InputError(file: executable, "cannot run: \(String(cString: strerror(spawned)))")
-        }
-        var output: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            output += buffer[0..<count]
-        }
-        close(fds[0])
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // WIFEXITED / WEXITSTATUS, which Swift does not import as functions.
-        let exitStatus: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -1
-        return (exitStatus, output)
+    /// `shell -n` over a file, given on its standard input (`/dev/stdin` names it, so a file
+    /// name with a newline cannot garble the message), bounded by `limits`. Throws when the
+    /// shell cannot be started. `lineCount` keeps an "unexpected end of file" past the last
+    /// line pointing at the last line.
+    public static func check(file: String, shell: String, lineCount: Int, limits: LintLimits = .standard) throws(InputError) -> Outcome {
+        guard let input = ToolRun.openInput(file, limit: limits.maxFileBytes) else { return .notChecked }
+        let result = try ToolRun.run(shell, ["-n", "/dev/stdin"], input: input, seconds: limits.toolSeconds)
+        if result.timedOut { return .timedOut }
+        guard result.status != 0 else { return .parses }
+        return .syntaxError(parse(diagnostics: String(decoding: result.output, as: UTF8.self), file: "/dev/stdin", lineCount: lineCount))
     }
 
     /// Reads bash's `FILE: line N: message` and dash's `FILE: N: message`; a shell that

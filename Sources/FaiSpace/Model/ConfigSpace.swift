@@ -137,7 +137,9 @@ public struct ConfigSpace: Sendable, Hashable {
                 placePackageList(file, into: \.nfsrootPackageLists, problems: &problems)
                 return
             }
-            var entry = fcopy[directory] ?? FcopyEntry(directory: directory)
+            // Taken out of the dictionary while it grows: a copy left there would make every
+            // append copy the variants, quadratic in the files of one directory.
+            var entry = fcopy.removeValue(forKey: directory) ?? FcopyEntry(directory: directory)
             switch name {
             case "postinst": entry.postinst = file
             case "preinst": entry.preinst = file

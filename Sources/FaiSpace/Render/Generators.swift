@@ -288,7 +288,6 @@ public struct Generators: Sendable {
     /// `class/HOSTNAME`: the classes of one host, which fai-class reads after the class scripts.
     public func hostClassFile(_ host: HostSpec) throws(InputError) -> GeneratedFile? {
         guard !host.classes.isEmpty else { return nil }
-        try Validate.hostName(host.name)
         for name in host.classes { try Validate.className(name) }
         let text = header + "\n" + host.classes.joined(separator: " ") + "\n"
         return GeneratedFile(path: "class/\(host.name)", contents: Array(text.utf8), mode: 0o644)

@@ -146,12 +146,14 @@ public struct ClassVariable: Sendable, Hashable {
 
 /// A host the site installs: its classes, and its MAC and IP for the boot side.
 public struct HostSpec: Sendable, Hashable {
-    public var name: String
-    public var mac: String?
-    public var ip: String?
+    public var name: HostName
+    public var mac: MACAddress?
+    public var ip: IPAddress?
     public var classes: [String]
+    /// The host's own `boot:` fields (action, flags, kernel arguments, ADDCLASSES).
+    public var boot = HostBoot()
 
-    public init(name: String, mac: String? = nil, ip: String? = nil, classes: [String] = []) {
+    public init(name: HostName, mac: MACAddress? = nil, ip: IPAddress? = nil, classes: [String] = []) {
         self.name = name
         self.mac = mac
         self.ip = ip

@@ -32,6 +32,8 @@ public struct SiteSpec: Sendable, Hashable {
     /// `nfsroot.packages`; nil renders no files/etc/fai/NFSROOT/FAISERVER.
     public var nfsroot: [PackageGroup]?
     public var hosts: [HostSpec] = []
+    /// `boot:`: the network boot of the hosts (docs/boot.md); nil makes no boot files.
+    public var boot: BootSpec?
 
     public init(site: String, version: String, source: String) {
         self.site = site
@@ -40,7 +42,7 @@ public struct SiteSpec: Sendable, Hashable {
     }
 
     /// The keys a spec may have at its top level.
-    public static let keys = ["site", "version", "detect", "classes", "grub_legacy", "ganeti", "nfsroot", "hosts"]
+    public static let keys = ["site", "version", "detect", "classes", "grub_legacy", "ganeti", "nfsroot", "hosts", "boot"]
 
     /// Decodes a spec from its root node.
     public init(node: SpecNode) throws(InputError) {
@@ -61,6 +63,7 @@ public struct SiteSpec: Sendable, Hashable {
             self.nfsroot = try PackageGroup.groups(from: try section.required("packages"))
         }
         if let hosts = top["hosts"] { self.hosts = try HostSpec.hosts(from: hosts) }
+        try readBoot(top)
     }
 
     /// Parses a spec from YAML text; `file` names it in errors.

@@ -221,14 +221,14 @@ extension HostnameClassRule {
 }
 
 extension HostSpec {
-    static let keys = ["name", "mac", "ip", "classes"]
+    static let keys = ["name", "mac", "ip", "classes", "boot"]
 
     /// `hosts:`, a list; names, MACs and IPs must each be unique.
     static func hosts(from node: SpecNode) throws(InputError) -> [HostSpec] {
         var hosts: [HostSpec] = []
         var names: [String: SourceLocation] = [:]
-        var macs: [String: SourceLocation] = [:]
-        var ips: [String: SourceLocation] = [:]
+        var macs: [MACAddress: SourceLocation] = [:]
+        var ips: [IPAddress: SourceLocation] = [:]
         let items = try node.list("hosts")
         hosts.reserveCapacity(items.count)
         // Each host is read on its own, on every core (a site has thousands); the uniqueness
@@ -237,10 +237,10 @@ extension HostSpec {
         let fields = Parallel.map(items.count) { index in HostFields.read(items[index]) }
         for fields in fields {
             let (nameNode, name) = try fields.name.get()
-            if let first = names[name.lowercased()] {
+            if let first = names[name.key] {
                 throw nameNode.error("duplicate host '\(name)' (first at \(first))", hint: "give each host once")
             }
-            names[name.lowercased()] = nameNode.location
+            names[name.key] = nameNode.location
             var host = HostSpec(name: name)
             if let (macNode, mac) = try fields.mac.get() {
                 if let first = macs[mac] { throw macNode.error("duplicate MAC address \(mac) (first at \(first))", hint: "give each host its own MAC") }
@@ -260,9 +260,9 @@ extension HostSpec {
 
     /// One host's fields, each read and checked, or the error reading it gave.
     private struct HostFields {
-        var name: Result<(SpecNode, String), InputError>
-        var mac: Result<(SpecNode, String)?, InputError>
-        var ip: Result<(SpecNode, String)?, InputError>
+        var name: Result<(SpecNode, HostName), InputError>
+        var mac: Result<(SpecNode, MACAddress)?, InputError>
+        var ip: Result<(SpecNode, IPAddress)?, InputError>
         var classes: Result<[String], InputError>
 
         static func read(_ item: SpecNode) -> HostFields {
@@ -276,21 +276,15 @@ extension HostSpec {
             return HostFields(
                 name: Result { () throws(InputError) in
                     let nameNode = try entry.required("name")
-                    let name = try nameNode.string("name")
-                    try nameNode.checked { () throws(InputError) in try Validate.hostName(name) }
-                    return (nameNode, name)
+                    return (nameNode, try nameNode.hostName("name"))
                 },
                 mac: Result { () throws(InputError) in
                     guard let macNode = entry["mac"] else { return nil }
-                    let mac = try macNode.string("mac").lowercased()
-                    try macNode.checked { () throws(InputError) in try Validate.mac(mac) }
-                    return (macNode, mac)
+                    return (macNode, try macNode.macAddress("mac"))
                 },
                 ip: Result { () throws(InputError) in
                     guard let ipNode = entry["ip"] else { return nil }
-                    let ip = try ipNode.string("ip")
-                    try ipNode.checked { () throws(InputError) in try Validate.ipAddress(ip) }
-                    return (ipNode, ip)
+                    return (ipNode, try ipNode.ipAddress("ip"))
                 },
                 classes: Result { () throws(InputError) in try entry["classes"]?.classNames("classes") ?? [] })
         }

@@ -134,58 +134,33 @@ enum Validate {
         }
     }
 
-    /// A host name as fai-class finds it in class/: letters, digits, dots and dashes.
-    /// A name starting with two digits would look like a class script to fai-class.
-    static func hostName(_ name: String) throws(InputError) {
-        guard let first = name.utf8.first, isAlphanumeric(first), name.count <= 253,
-              name.utf8.allSatisfy({ isAlphanumeric($0) || $0 == 46 || $0 == 45 }) else {
-            throw fail("invalid host name \(quote(name))", "a host name is A-Z, a-z, 0-9, . and -, starting with a letter or digit")
+    /// A host name (`HostName` says what one is).
+    static func hostName(_ name: String) throws(InputError) -> HostName {
+        guard let hostName = HostName(name) else {
+            let problem = HostName.problem(name) ?? ("invalid host name \(quote(name))", "")
+            throw fail(problem.message, problem.hint)
         }
-        let utf8 = Array(name.utf8)
-        if utf8.count >= 2, isDigit(utf8[0]), isDigit(utf8[1]) {
-            throw fail("host name \(quote(name)) starts with two digits", "fai-class would take class/\(name) for a class script; rename the host")
-        }
+        return hostName
     }
 
-    static func mac(_ value: String) throws(InputError) {
-        // Every host has one: an ASCII value is checked on its bytes.
-        if value.utf8.allSatisfy({ $0 < 0x80 }) {
-            let parts = value.utf8.split(separator: 0x3A, omittingEmptySubsequences: false)
-            guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(isHexDigit) }) else {
-                throw fail("invalid MAC address \(quote(value))", "write six hex pairs separated by colons, such as 52:54:00:12:34:56")
-            }
-            return
+    /// A network card's MAC address: six hex pairs, one address for a host, never a group.
+    static func mac(_ value: String) throws(InputError) -> MACAddress {
+        guard let mac = MACAddress(value) else {
+            throw fail("invalid MAC address \(quote(value))", "write six hex pairs (0-9, a-f) separated by colons, such as 52:54:00:12:34:56")
         }
-        let parts = value.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 6, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) else {
-            throw fail("invalid MAC address \(quote(value))", "write six hex pairs separated by colons, such as 52:54:00:12:34:56")
+        guard !mac.isGroup else {
+            throw fail("MAC address \(mac) is a multicast address", "a network card's MAC has an even first octet; check the address")
         }
+        return mac
     }
 
-    static func ipAddress(_ value: String) throws(InputError) {
-        // Every host has one: an ASCII IPv4 address is checked on its bytes.
-        if value.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x3A }) {
-            let parts = value.utf8.split(separator: 0x2E, omittingEmptySubsequences: false)
-            guard parts.count == 4, parts.allSatisfy({
-                !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(isDigit) && $0.reduce(0, { $0 * 10 + Int($1 - 48) }) <= 255
-            }) else {
-                throw fail("invalid IP address \(quote(value))", "write an IPv4 address such as 10.1.1.10 or an IPv6 address")
-            }
-            return
+    /// An IPv4 or IPv6 address, as the system's `inet_pton` reads it.
+    static func ipAddress(_ value: String) throws(InputError) -> IPAddress {
+        guard let ip = IPAddress(value) else {
+            throw fail("invalid IP address \(quote(value))",
+                       "write an IPv4 address in dotted decimal without leading zeros, such as 10.1.1.10, or an IPv6 address such as 2001:db8::10")
         }
-        if value.contains(":") {
-            let groups = value.split(separator: ":", omittingEmptySubsequences: false)
-            let compressions = value.components(separatedBy: "::").count - 1
-            let ok = groups.count >= 3 && groups.count <= 8 && compressions <= 1
-                && groups.allSatisfy { $0.count <= 4 && $0.allSatisfy(\.isHexDigit) }
-                && (compressions == 1 || groups.count == 8)
-            guard ok else { throw fail("invalid IP address \(quote(value))", "write an IPv4 or IPv6 address") }
-            return
-        }
-        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && (Int($0) ?? 256) <= 255 }) else {
-            throw fail("invalid IP address \(quote(value))", "write an IPv4 address such as 10.1.1.10 or an IPv6 address")
-        }
+        return ip
     }
 
     static func quote(_ text: String) -> String {

@@ -1,5 +1,4 @@
 // DanglingSymlink: a symlink in the config space that points nowhere.
-import Foundation
 
 /// Reports a symlink whose target does not exist. One at a package list's place is
 /// `unreadable-entry`'s, which says what must stand there.
@@ -30,10 +29,8 @@ public struct DanglingSymlink: LintCheck {
 
     public func findings(in subject: LintSubject) -> [Finding] {
         let reported = Set(subject.problems.compactMap { $0.location?.file })
-        return subject.space.symlinks.compactMap { link in
-            guard !reported.contains(link.path) else { return nil }
-            // stat follows the link (and any chain of links) from where it stands on disk.
-            if FileManager.default.fileExists(atPath: subject.absolutePath(link.path)) { return nil }
+        return subject.links.compactMap { link in
+            guard link.resolved == .dangling, !reported.contains(link.path) else { return nil }
             return finding(link.path, "dangling symlink to \(link.target): nothing exists there, so FAI finds no file at this path (fix the target or remove the link)")
         }
     }

@@ -1,5 +1,4 @@
 // InvalidShellSyntax: a shell script FAI runs or sources that its shell cannot parse (`sh -n`, `bash -n`).
-import Foundation
 
 /// Runs the shell that FAI would use with `-n` (parse, do not execute) over every class
 /// script, hook, `scripts/` script, postinst, preinst and `class/*.var` file: bash for
@@ -40,42 +39,28 @@ public struct InvalidShellSyntax: LintCheck {
     }
 
     public func findings(in subject: LintSubject) -> [Finding] {
-        let targets: [(ConfigFile, String)] = subject.space.runScripts.compactMap { script in
+        let targets: [(ConfigFile, String)] = (subject.space.runScripts.compactMap { script in
             script.shellName.map { (script.file, $0) }
-        } + subject.space.classVariables.map { ($0.file, "bash") }
+        } + subject.space.classVariables.map { ($0.file, "bash") }).filter { subject.oversized[$0.0.path] == nil }
         // One shell process per file dominates lint's time; run them on every core.
-        let results = ParallelResults<Finding>(count: targets.count)
-        DispatchQueue.concurrentPerform(iterations: targets.count) { index in
-            let (file, shellName) = targets[index]
-            results[index] = check(file, shellName: shellName, root: subject)
-        }
-        return results.values
+        return Parallel.map(targets.count, minimumChunk: 1) { index in
+            check(targets[index].0, shellName: targets[index].1, subject: subject)
+        }.compactMap { $0 }
     }
 
-    private func check(_ file: ConfigFile, shellName: String, root subject: LintSubject) -> Finding? {
+    private func check(_ file: ConfigFile, shellName: String, subject: LintSubject) -> Finding? {
         guard TextContent.isText(file.contents),
               let shell = ShellSyntax.shellExecutable(named: shellName, preferred: Shebang(file.contents)?.interpreter)
         else { return nil }
         let newlines = file.contents.count { $0 == 0x0A }
         let lineCount = newlines + (file.contents.last == 0x0A || file.contents.isEmpty ? 0 : 1)
-        guard let error = try? ShellSyntax.check(file: subject.absolutePath(file.path), shell: shell, lineCount: lineCount)
-        else { return nil }
-        return finding(file.path, line: error.line, "\(shellName) -n: \(error.message)")
+        switch try? ShellSyntax.check(file: subject.absolutePath(file.path), shell: shell, lineCount: lineCount, limits: subject.limits) {
+        case .syntaxError(let error):
+            return finding(file.path, line: error.line, "\(shellName) -n: \(error.message)")
+        case .timedOut:
+            return finding(file.path, "\(shellName) -n did not finish within \(subject.limits.toolTimeText), lint's time limit for one file, and was stopped: the script is not checked")
+        case .parses, .notChecked, nil:
+            return nil
+        }
     }
-}
-
-/// One optional result per index, written from concurrent iterations, each index by one.
-private final class ParallelResults<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Value?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { slots[index] } }
-        set { lock.withLock { slots[index] = newValue } }
-    }
-
-    /// The results in index order, without the empty ones.
-    var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
 }
