@@ -65,7 +65,7 @@ print-version:
 ## generate-manual plugin, on the debug build), named as man expects: faigen-render.1.
 man: deps
 	$(SWIFT) package plugin generate-manual --multi-page --configuration debug
-	scripts/collect-man-pages .build/plugins/GenerateManual/outputs/faigen $(GENERATED)/man1
+	scripts/collect-man-pages .build/plugins $(GENERATED)/man1
 
 ## bash, zsh and fish completions, from the argument parser (bash's without its #! line:
 ## bash-completion sources it).
