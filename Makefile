@@ -64,7 +64,7 @@ print-version:
 ## Man pages, one a subcommand, from the argument parser's own help (swift-argument-parser's
 ## generate-manual plugin, on the debug build), named as man expects: faigen-render.1.
 man: deps
-	$(SWIFT) package plugin generate-manual --multi-page --configuration debug
+	$(SWIFT) package generate-manual --multi-page --configuration debug
 	scripts/collect-man-pages .build/plugins $(GENERATED)/man1
 
 ## bash, zsh and fish completions, from the argument parser (bash's without its #! line:
