@@ -1,10 +1,13 @@
 # faigen: the two commands of the README, and the developer targets behind them.
 SWIFT ?= swift
 OUT ?= fai-config
-BUILD_PACKAGES := libpcre2-dev pkg-config
+BUILD_PACKAGES := libpcre2-dev zlib1g-dev pkg-config
 TEST_PACKAGES := fai-client fai-doc fai-setup-storage shellcheck pcre2-utils perl valgrind systemd virt-what strace git \
+	curl openssl python3 iproute2 mtree-netbsd \
 	qemu-system-x86 ipxe-qemu pxelinux syslinux-common ovmf grub-efi-amd64-bin dnsmasq-base isc-dhcp-server kea-dhcp4-server busybox-static fai-server man-db
 BENCH_PACKAGES := systemd virt-what hyperfine time
+# The end-to-end install: FAI's server side and disk tools, a kernel-less QEMU boot, pygrub.
+E2E_PACKAGES := fai-server fai-setup-storage debootstrap python3 qemu-utils qemu-system-x86 e2fsprogs xen-utils-4.17
 DEB_PACKAGES := lintian man-db
 # The version lives in one place, the library (faigen --version prints the same).
 VERSION := $(shell sed -n 's/.*static let string = "\(.*\)".*/\1/p' Sources/FaiSpace/Support/FaigenVersion.swift)
@@ -13,19 +16,30 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 GENERATED := .build/faigen-generated
 
-.PHONY: render test deps test-deps build release bench golden leak-check clean print-version man completions install deb
+.PHONY: render test deps test-deps e2e e2e-deps build release bench golden leak-check fuzz clean print-version man completions install deb
 
 ## Render the embedded default site into $(OUT) (default ./fai-config).
 render: deps
 	$(SWIFT) build -c release --product faigen
-	.build/release/faigen render $(OUT)
+	.build/release/faigen render --starter $(OUT)
 
 ## Run the whole test suite (installs what the tests need first): the static release
 ## binary's check in a toolchain-free chroot, the Debian package (make deb: man pages and
-## completions the package test installs), then every Swift test.
+## completions the package test installs), then every Swift test. The end-to-end install
+## is `make e2e` (not yet part of this target: see issue 10's note).
 test: deps test-deps deb
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+## The end-to-end install (scripts/e2e/run): the default site rendered over fai-doc's
+## example installed by FAI from Debian's archive, in private namespaces; packages are kept
+## in $(E2E_CACHE) so a second run fetches none again.
+E2E_CACHE ?= /var/cache/faigen-e2e
+e2e: deps e2e-deps release
+	FAIGEN_E2E_CACHE=$(E2E_CACHE) scripts/e2e/run .build/release/faigen
+
+e2e-deps: test-deps
+	@scripts/ensure-apt $(E2E_PACKAGES)
 
 deps:
 	@scripts/ensure-apt $(BUILD_PACKAGES)
@@ -84,6 +98,15 @@ install: release man completions
 deb: release man completions
 	@scripts/ensure-apt $(DEB_PACKAGES)
 	scripts/build-deb $(VERSION)-$(DEB_REVISION) $(GENERATED)
+
+## Run every fuzz target (FuzzTests, ManifestFuzzTests) longer than the test suite does, with a
+## new seed each time: FUZZ_ITERATIONS inputs per target; the input being tried is kept in
+## .build/fuzz/TARGET.
+FUZZ_ITERATIONS ?= 20000
+fuzz: deps test-deps
+	$(SWIFT) build --build-tests
+	FAIGEN_FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) FAIGEN_FUZZ_COUNT=$(FUZZ_ITERATIONS) FAIGEN_FUZZ_SEED=$$(date +%s) FAIGEN_FUZZ_SAVE=.build/fuzz \
+		$(SWIFT) test --skip-build --filter FuzzTests
 
 clean:
 	rm -rf .build

@@ -21,12 +21,19 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // zlib's deflate for build archives (`faigen build`); the release binary links libz.a.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "CCPUID", path: "Sources/CCPUID"),
         .target(name: "CSyncfs", path: "Sources/CSyncfs"),
         .target(
             name: "FaiSpace",
             dependencies: [
-                "CPCRE2", "CCPUID", "CSyncfs", "Yams",
+                "CPCRE2", "CCPUID", "CSyncfs", "CZlib", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/FaiSpace"

@@ -79,6 +79,11 @@ struct Detect: ParsableCommand {
         case .json:
             print(try DetectionReport(detection).json())
         }
+        // As the class script does when pcre2grep fails on a rule: the classes found, and exit 1.
+        for item in detection.undecided {
+            Diagnostics.warning("rule \(item.rule) on \(item.source.rawValue) not decided: \(item.reason)")
+        }
+        if !detection.undecided.isEmpty { throw ExitCode(1) }
     }
 
     /// Runs `faigen detect` without ArgumentParser when the arguments are plainly `detect`
@@ -150,10 +155,17 @@ struct DetectionReport: Encodable {
         var reason: String
     }
 
+    struct Undecided: Encodable {
+        var rule: String
+        var source: String
+        var reason: String
+    }
+
     var classes: [String]
     var evidence: [String: [Firing]]
     var vetoed: [Firing]
     var skipped: [Skipped]
+    var undecided: [Undecided]
 
     init(_ detection: Detection) {
         func firing(_ item: RuleFiring) -> Firing {
@@ -166,6 +178,7 @@ struct DetectionReport: Encodable {
         })
         vetoed = detection.vetoed.map(firing)
         skipped = detection.skipped.map { Skipped(source: $0.source.rawValue, origin: $0.origin, reason: $0.reason) }
+        undecided = detection.undecided.map { Undecided(rule: $0.rule, source: $0.source.rawValue, reason: $0.reason) }
     }
 
     func json() throws -> String {

@@ -6,7 +6,7 @@ import FaiSpace
 struct Faigen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faigen",
-        abstract: "Model, lint, render and detect for FAI (Fully Automatic Installation) config spaces.",
+        abstract: "Model, lint, render, build and detect for FAI (Fully Automatic Installation) config spaces.",
         discussion: """
             faigen reads and writes an FAI config space (class/, files/, package_config/, \
             scripts/, hooks/, disk_config/, debconf/, basefiles/, tests/) without losing a \
@@ -15,11 +15,12 @@ struct Faigen: ParsableCommand {
 
             Typical use:
               faigen render /srv/fai/config
+              faigen build --spec site.yaml --base /srv/fai/config-src --output /var/www/fai
               faigen lint /srv/fai/config
               faigen detect
             """,
         version: FaigenVersion.string,
-        subcommands: [Render.self, Boot.self, LintCommand.self, Detect.self, Facts.self]
+        subcommands: [Render.self, Build.self, Diff.self, Boot.self, LintCommand.self, Detect.self, Facts.self, ExplainCommand.self]
     )
 
     /// `faigen detect` with plain arguments skips ArgumentParser (see Detect.fastPath).

@@ -8,8 +8,9 @@ struct Render: ParsableCommand {
         commandName: "render",
         abstract: "Render a site spec into a config space directory, never touching files faigen did not write.",
         discussion: """
-            The spec is --spec FILE, else ./faigen.yaml, else the embedded default site \
-            (docs/spec.md describes every key). The generated parts are the XenServer \
+            The spec is --spec FILE, else ./faigen.yaml, else the embedded starter site; \
+            the starter is written only into a new or empty OUTDIR or over an earlier render \
+            of it, anywhere else only with --starter (docs/spec.md describes every key). The generated parts are the XenServer \
             detection class script, the Ganeti host name class script, the defclass hook \
             that filters ADDCLASSES, the grub-legacy menu.lst and its postinst, the nfsroot \
             package list, and per-class package_config, .var, disk_config, debconf and files/. \
@@ -19,7 +20,10 @@ struct Render: ParsableCommand {
             With --base DIR, the config space in DIR is copied into OUTDIR through faigen's \
             model (same bytes, modes, symlinks, empty directories) and the generated files \
             are laid over it; without --base, OUTDIR is rendered in place and everything \
-            already there stays.
+            already there stays. Over that hand-written space class/HOSTNAME leaves out the \
+            classes its class scripts already give the host (fai-class -T exits 2 on a class \
+            given twice), and render warns, at the hand-written file and line with the fix, \
+            where a class script gives XenServer guests a second boot loader.
 
             faigen records what it wrote in OUTDIR/.faigen/manifest (MODE SHA256 PATH per \
             file). On the next render a file faigen wrote and you edited since is reported \
@@ -41,9 +45,12 @@ struct Render: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The site spec (YAML); default ./faigen.yaml, else the embedded default site.",
+    @Option(name: .long, help: ArgumentHelp("The site spec (YAML); default ./faigen.yaml, else the embedded starter site (into a new or empty OUTDIR).",
                                              valueName: "file"))
     var spec: String?
+
+    @Flag(name: .long, help: "Render faigen's embedded starter site, even over an existing config space.")
+    var starter = false
 
     @Option(name: .long, help: ArgumentHelp("A config space to copy into OUTDIR under the generated files.", valueName: "dir"))
     var base: String?
@@ -67,12 +74,18 @@ struct Render: ParsableCommand {
 
     func run() throws {
         try Diagnostics.run {
-            let siteSpec = try SiteSpec.locate(explicitPath: spec, directory: FileManager.default.currentDirectoryPath)
+            let siteSpec = try SiteSpec.locate(explicitPath: spec, directory: FileManager.default.currentDirectoryPath,
+                                               outputDirectory: outputDirectory, base: base, starter: starter)
             let baseSpace = try base.map { path throws(InputError) in try ConfigSpaceReader.read(path) }
             let templateSet = try templates.map { path throws(InputError) in
                 try TemplateSet.overriding(with: URL(fileURLWithPath: path))
             } ?? .embedded
-            let generated = try siteSpec.generatedFiles(templates: templateSet)
+            // The hand-written space the files land in: the base, else what OUTDIR holds.
+            // (A tree the reader refuses is left to the writer's checks, unanalysed.)
+            let handWritten = baseSpace ?? (FileManager.default.fileExists(atPath: outputDirectory)
+                ? try? ConfigSpaceReader.read(outputDirectory) : nil)
+            let rendering = try siteSpec.rendering(templates: templateSet, over: handWritten)
+            let generated = rendering.files
             // Worked out before the render writes, so a bad list changes nothing.
             let nfsroot = try nfsrootList.map { path throws(InputError) in
                 (path, try NfsrootListFile.plan(path: path, spec: siteSpec))
@@ -87,6 +100,10 @@ struct Render: ParsableCommand {
                 } else {
                     print("\(path) already installs what the generated scripts need")
                 }
+            }
+            for note in rendering.notes { print(note) }
+            for finding in rendering.warnings {
+                Diagnostics.warning("\((base ?? outputDirectory).joiningPath(finding.path)):\(finding.line): \(finding.message) [\(finding.check)]")
             }
             for path in report.keptEdited {
                 Diagnostics.warning("\(outputDirectory.joiningPath(path)): edited by hand since faigen wrote it; left alone (--force overwrites)")

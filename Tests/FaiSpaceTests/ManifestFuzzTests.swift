@@ -4,18 +4,6 @@ import Foundation
 import Testing
 @testable import FaiSpace
 
-/// SplitMix64: a small generator with a fixed seed, so a failure is found again by its number.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 enum ManifestFuzz {
     /// Tests/Fixtures/manifest-corpus: a valid manifest and the attacks and breakages found so far.
     static let corpus: [[UInt8]] = {
@@ -35,7 +23,7 @@ enum ManifestFuzz {
 
     /// One input: a corpus entry changed one to four times (bytes flipped, tokens put in, ranges
     /// cut, lines repeated, another entry spliced in).
-    static func input(_ generator: inout SeededGenerator) -> [UInt8] {
+    static func input(_ generator: inout SplitMix64) -> [UInt8] {
         var bytes = corpus.randomElement(using: &generator) ?? []
         for _ in 0..<Int.random(in: 1...4, using: &generator) {
             let at = bytes.isEmpty ? 0 : Int.random(in: 0...bytes.count, using: &generator)
@@ -63,7 +51,7 @@ enum ManifestFuzz {
     @Test(.timeLimit(.minutes(2)))
     func parserTakesMutatedManifestsWithoutCrashOrHang() throws {
         #expect(ManifestFuzz.corpus.count >= 10)
-        var generator = SeededGenerator(state: 0xFA16E4)
+        var generator = SplitMix64(state: 0xFA16E4)
         var accepted = 0
         for round in 0..<ManifestFuzz.count(4000) {
             let input = ManifestFuzz.input(&generator)
@@ -98,7 +86,7 @@ enum ManifestFuzz {
         try RenderWriter.apply(outputDirectory: out.path, base: nil, generated: generated, force: false)
         let before = snapshot(root.path, excluding: ["outside"]).merging(
             snapshot(outside.path, excluding: ["out"]).map { ("outside/" + $0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-        var generator = SeededGenerator(state: 0x0D1F)
+        var generator = SplitMix64(state: 0x0D1F)
         for round in 0..<ManifestFuzz.count(150) {
             let record = Bool.random(using: &generator) ? Manifest.path : Manifest.pendingPath
             try makeFile(out, record, bytes: ManifestFuzz.input(&generator))

@@ -17,7 +17,7 @@ import Testing
         """
 
     @Test func missingPackagesGoIntoOneMarkedBlockAtTheEnd() throws {
-        let merged = try #require(try NfsrootMerge.merged(existing: Array(existing.utf8), path: "NFSROOT", groups: [], header: header))
+        let merged = try #require(try NfsrootMerge.merged(existing: Array(existing.utf8), path: "NFSROOT", header: header))
         #expect(String(decoding: merged, as: UTF8.self) == existing + """
             # faigen: begin of the packages the generated scripts need
             \(header)
@@ -27,28 +27,58 @@ import Testing
 
             """)
         // A second merge finds its block and changes nothing.
-        #expect(try NfsrootMerge.merged(existing: merged, path: "NFSROOT", groups: [], header: header) == nil)
+        #expect(try NfsrootMerge.merged(existing: merged, path: "NFSROOT", header: header) == nil)
     }
 
-    @Test func theSpecsGroupsAreMergedAndPackagesAlreadyThereSkipped() throws {
-        let groups = [PackageGroup(command: "install-norec", packages: ["rsync", "curl"]),
-                      PackageGroup(command: "install-norec", classes: ["AMD64"], packages: ["grub-pc", "linux-image-amd64"])]
-        let merged = try #require(try NfsrootMerge.merged(existing: Array(existing.utf8), path: "NFSROOT", groups: groups, header: header))
-        let text = String(decoding: merged, as: UTF8.self)
-        #expect(text.hasPrefix(existing))
-        #expect(text.hasSuffix("PACKAGES install-norec\ncurl\nPACKAGES install-norec AMD64\nlinux-image-amd64\nPACKAGES install-norec\npcre2-utils\n# faigen: end\n"))
+    /// fai-make-nfsroot defines FULL (unless -s) and NFSROOT on every nfsroot: what the list
+    /// installs under them is there already; under an architecture or NONFREE it may not be.
+    @Test(arguments: [("FULL", true), ("NFSROOT", true), ("DEBIAN FULL", true), ("AMD64", false), ("NONFREE", false)])
+    func packagesUnderTheClassesFaiMakeNfsrootUsesCount(classes: String, installed: Bool) throws {
+        let list = "PACKAGES install-norec \(classes)\nnfs-common pcre2-utils\n"
+        let merged = try NfsrootMerge.merged(existing: Array(list.utf8), path: "NFSROOT", header: header)
+        #expect((merged == nil) == installed, "\(classes)")
+        if let merged {
+            #expect(String(decoding: merged, as: UTF8.self).hasSuffix("PACKAGES install-norec\npcre2-utils\n# faigen: end\n"))
+        }
     }
 
     @Test func aListThatInstallsEverythingItselfLosesTheBlock() throws {
-        let merged = try #require(try NfsrootMerge.merged(existing: Array(existing.utf8), path: "NFSROOT", groups: [], header: header))
+        let merged = try #require(try NfsrootMerge.merged(existing: Array(existing.utf8), path: "NFSROOT", header: header))
         var text = String(decoding: merged, as: UTF8.self)
         text = text.replacingOccurrences(of: "rsync\tlshw\n", with: "rsync\tlshw\npcre2-utils\n")
-        let cleaned = try #require(try NfsrootMerge.merged(existing: Array(text.utf8), path: "NFSROOT", groups: [], header: header))
+        let cleaned = try #require(try NfsrootMerge.merged(existing: Array(text.utf8), path: "NFSROOT", header: header))
         #expect(String(decoding: cleaned, as: UTF8.self) == existing.replacingOccurrences(of: "rsync\tlshw\n", with: "rsync\tlshw\npcre2-utils\n"))
     }
 
     @Test func aListWithoutFinalNewlineKeepsItsLastLine() throws {
-        let merged = try #require(try NfsrootMerge.merged(existing: Array("PACKAGES install\nless".utf8), path: "NFSROOT", groups: [], header: header))
+        let merged = try #require(try NfsrootMerge.merged(existing: Array("PACKAGES install\nless".utf8), path: "NFSROOT", header: header))
         #expect(String(decoding: merged, as: UTF8.self).hasPrefix("PACKAGES install\nless\n# faigen: begin"))
+    }
+}
+
+@Suite struct NfsrootClassesOfFaiMakeNfsroot {
+    /// fai-make-nfsroot's setclasses exports `classes="NFSROOT $c ..."` with `c=FULL` when
+    /// `full=1`, its default: FAIFacts.nfsrootDefaultClasses are exactly those two.
+    @Test func defaultClassesAreTheOnesFaiMakeNfsrootSets() throws {
+        let tool = try requireTool("/usr/sbin/fai-make-nfsroot", package: "fai-server")
+        let text = try String(contentsOfFile: tool, encoding: .utf8)
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.contains("full=1"))
+        #expect(lines.contains("c=FULL"))
+        #expect(lines.contains { $0.hasPrefix("export classes=\"NFSROOT $c ") })
+        #expect(FAIFacts.nfsrootDefaultClasses == ["NFSROOT", "FULL"])
+    }
+}
+
+@Suite struct NfsrootMergeIntoTheStockList {
+    /// The stock /etc/fai/NFSROOT installs nfs-common, rsync, curl and the rest under FULL or
+    /// no class: only pcre2-utils, which the class scripts run, is added.
+    @Test func onlyWhatTheScriptsNeedIsAdded() throws {
+        let stock = "/etc/fai/NFSROOT"
+        _ = try requireTool("/usr/sbin/fai-make-nfsroot", package: "fai-server")
+        let bytes = Array(try String(contentsOfFile: stock, encoding: .utf8).utf8)
+        let merged = try #require(try NfsrootMerge.merged(existing: bytes, path: stock, header: "# h"))
+        let added = String(decoding: merged.dropFirst(bytes.count), as: UTF8.self)
+        #expect(added == "# faigen: begin of the packages the generated scripts need\n# h\nPACKAGES install-norec\npcre2-utils\n# faigen: end\n")
     }
 }

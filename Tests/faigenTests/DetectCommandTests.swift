@@ -21,6 +21,27 @@ import Glibc
         #expect(result.stdout == "KVM\nDOCKER\nVIRTUAL\nCONTAINER\n")
     }
 
+    /// 7.10: where pcre2grep would give up on the log (here a line longer than its buffer, exit
+    /// 2, and the class script exits 1), detect prints the classes it found, names the rules it
+    /// could not decide, and exits 1; the old main took the log for one without a match.
+    @Test func undecidedKernelLogRulesExitOne() throws {
+        let directory = try scratchDirectory()
+        let root = directory.appendingPathComponent("root")
+        let log = root.appendingPathComponent("var/log/dmesg")
+        try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var text = Data(String(repeating: "x", count: 4 << 20).utf8)
+        text.append(Data("\n[    0.000000] Hypervisor detected: KVM\n".utf8))
+        try text.write(to: log)
+        let result = try faigen("detect", "--root", root.path, "--format", "json")
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("faigen: warning: rule kernel-kvm on kernel-log not decided: line 1 is 4194304 bytes long, too long for pcre2grep's buffer"),
+                "\(result.stderr)")
+        #expect(result.stdout.contains("\"undecided\"") && result.stdout.contains("\"rule\" : \"kernel-kvm\""))
+        // pcre2grep agrees: exit 2 on the same log.
+        let pcre2grep = try run(try requireTool("/usr/bin/pcre2grep", package: "pcre2-utils"), ["-q", "Hypervisor detected: KVM", log.path])
+        #expect(pcre2grep.status == 2)
+    }
+
     @Test func shellFormat() throws {
         let result = try faigen("detect", "--root", Self.root("aws-xen"), "--format", "shell")
         #expect(result.status == 0)
@@ -109,7 +130,7 @@ import Glibc
         for path in [fifo, directory.path] {
             let result = try faigen("detect", "--root", Self.root("kvm"), "--rules", path)
             #expect(result.status == 2)
-            #expect(result.stderr == "faigen: error: \(path): not a regular file (give the path of a rules file (YAML, see docs/detect.md))\n")
+            #expect(result.stderr == "faigen: error: \(path):1:1: not a regular file (give the path of a rules file (YAML, see docs/detect.md))\n")
         }
     }
 

@@ -201,7 +201,8 @@ let kernelLogs = repositoryRoot.appendingPathComponent("Tests/Fixtures/kernel-lo
                 #expect(!FileManager.default.fileExists(atPath: canary), "\(value) ran a command")
                 // Every class is a safe class name, except the host name class FAI adds last
                 // but one, which is the host name when it is a plain one and FAI's "debian" otherwise.
-                let plain = !hostname.isEmpty && !hostname.hasPrefix("-")
+                let plain = !hostname.isEmpty && !hostname.hasPrefix("-") && !hostname.hasPrefix(".") && !hostname.hasSuffix(".")
+                    && !hostname.contains("..")
                     && hostname.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }
                 #expect(classes.count >= 3 && classes[classes.count - 2] == (plain ? hostname : "debian"), "\(classes)")
                 for name in classes.dropLast(2) {
@@ -215,6 +216,19 @@ let kernelLogs = repositoryRoot.appendingPathComponent("Tests/Fixtures/kernel-lo
                 }
             }
         }
+    }
+
+    /// 7.13: `.` and `..` are not host names: fai-class would read class/. and class/..; the
+    /// old hook kept them. An empty label is not plain either.
+    @Test func dotNamesAreNotPlainHostNames() throws {
+        let space = try RenderedSpace()
+        for hostname in [".", "..", "a..b", ".web01", "web01."] {
+            let (classes, result) = try space.faiClass(hostname: hostname, hook: true)
+            #expect(result.status == 0, "\(hostname): \(result.stderr)")
+            #expect(classes.count >= 3 && classes[classes.count - 2] == "debian" && !classes.contains(hostname), "\(hostname): \(classes)")
+            #expect(result.stderr.contains("not a plain host name"), "\(hostname): \(result.stderr)")
+        }
+        #expect(try space.faiClass(hostname: "web01.example.com", hook: true).classes.contains("web01.example.com"))
     }
 
     @Test func hookKeepsValidAddclassesAndRestoresTheShell() throws {

@@ -126,10 +126,10 @@ private func writeSpec(_ directory: URL, _ text: String = "site: lab\nversion: 1
         let dir = try scratchDirectory()
         let fifo = dir.appendingPathComponent("fifo.yaml").path
         #expect(mkfifo(fifo, 0o644) == 0)
-        try expectOneLineError(["--spec", fifo], "\(fifo): not a regular file", in: dir)
-        try expectOneLineError(["--spec", dir.path], "\(dir.path): not a regular file", in: dir)
+        try expectOneLineError(["--spec", fifo], "\(fifo):1:1: not a regular file", in: dir)
+        try expectOneLineError(["--spec", dir.path], "\(dir.path):1:1: not a regular file", in: dir)
         let missing = dir.appendingPathComponent("missing.yaml").path
-        try expectOneLineError(["--spec", missing], "\(missing): no such file", in: dir)
+        try expectOneLineError(["--spec", missing], "\(missing):1:1: no such file", in: dir)
     }
 
     @Test func specThatIsNotYAML() throws {
@@ -172,7 +172,7 @@ private func writeSpec(_ directory: URL, _ text: String = "site: lab\nversion: 1
         try expectOneLineError(["--spec", try writeSpec(dir), "--base", base.path],
                                "\(base.path)/package_config/DEBIAN: a directory where a package list should be", in: dir)
         // A spec path that is a directory is the same kind of mistake.
-        try expectOneLineError(["--spec", base.path], "\(base.path): not a regular file", in: dir)
+        try expectOneLineError(["--spec", base.path], "\(base.path):1:1: not a regular file", in: dir)
     }
 
     @Test func fifoInTheBaseIsRefusedWithoutBlocking() throws {

@@ -217,7 +217,7 @@ func faigenUnderStrace(_ inject: String, _ arguments: [String], directory: URL? 
 
     // MARK: issue 7.11: a failure after validation leaves OUTDIR as it was
 
-    @Test(arguments: ["write:error=ENOSPC:when=8", "openat:error=EACCES:when=60", "mkdir:error=EDQUOT:when=4",
+    @Test(arguments: ["write:error=ENOSPC:when=8", "openat:error=EACCES:when=150", "mkdir:error=EDQUOT:when=4",
                       "symlink:error=ENOSPC:when=1", "syncfs:error=EIO:when=1"])
     func failedWriteLeavesOutdirAsItWas(inject: String) throws {
         let dir = try scratchDirectory()

@@ -32,7 +32,7 @@ func isWriterTemporary(_ path: String) -> Bool {
         let config = dir.appendingPathComponent("config")
         #expect(try run("/bin/cp", ["-a", faiDocExample, config.path]).status == 0)
         let before = try treeState(config)
-        let result = try faigen("render", config.path, directory: dir)
+        let result = try faigen("render", "--starter", config.path, directory: dir)
         #expect(result.status == 0, "\(result.stderr)")
         let after = try treeState(config)
         for (path, state) in before {
@@ -57,7 +57,7 @@ func isWriterTemporary(_ path: String) -> Bool {
         _ = try requireTool(faiDocExample + "/class/50-host-classes", package: "fai-doc")
         let dir = try scratchDirectory()
         let out = dir.appendingPathComponent("out")
-        let result = try faigen("render", "--base", faiDocExample, out.path, directory: dir)
+        let result = try faigen("render", "--starter", "--base", faiDocExample, out.path, directory: dir)
         #expect(result.status == 0, "\(result.stderr)")
         let base = try treeState(URL(fileURLWithPath: faiDocExample))
         let rendered = try treeState(out)

@@ -46,9 +46,11 @@ fi
 ADDCLASSES=${_faigen_kept# }
 export ADDCLASSES
 
+# A plain host name is labels of A-Z, a-z, 0-9 and - joined by single dots: `.` and
+# `..` are not (fai-class would read class/. and class/..), nor is an empty label.
 case ${HOSTNAME:-} in
-    -* | *[!A-Za-z0-9.-]*)
-        printf 'defclass.DEFAULT.sh: the host name is not a plain host name (A-Z, a-z, 0-9, . and -); using debian, the name FAI itself falls back to\n' >&2
+    -* | .* | *. | *..* | *[!A-Za-z0-9.-]*)
+        printf 'defclass.DEFAULT.sh: the host name is not a plain host name (labels of A-Z, a-z, 0-9 and - joined by single dots); using debian, the name FAI itself falls back to\n' >&2
         HOSTNAME=debian
         export HOSTNAME ;;
 esac

@@ -14,6 +14,24 @@ extension RuleTest {
     /// Whether the test holds for `evidence` (nil: the source is absent or unreadable).
     /// Returns the matching line or value as the detail to show, or nil when it does not hold.
     public func check(_ evidence: UnsafeRawBufferPointer?) -> String? {
+        evaluate(evidence).detail
+    }
+
+    /// The test on `evidence`: the detail when it holds, and for a pattern, why there is no
+    /// answer when pcre2grep would give up (exit 2) or `budget` ran out (see ``LineSearch``).
+    public func evaluate(_ evidence: UnsafeRawBufferPointer?,
+                         budget: MatchBudget = .unlimited) -> (detail: String?, failure: String?) {
+        if case .pattern(let pattern) = self {
+            guard let evidence else { return (nil, nil) }
+            let result = pattern.search(evidence, budget: budget)
+            return (result.line.map { String(decoding: UnsafeRawBufferPointer(rebasing: evidence[$0]), as: UTF8.self) },
+                    result.failure)
+        }
+        return (compare(evidence), nil)
+    }
+
+    /// The `equals` and `present` tests.
+    private func compare(_ evidence: UnsafeRawBufferPointer?) -> String? {
         switch self {
         case .present(let wanted):
             return (evidence != nil) == wanted ? (wanted ? "present" : "absent") : nil
@@ -33,9 +51,8 @@ extension RuleTest {
                 }
                 return String(decoding: UnsafeRawBufferPointer(rebasing: evidence[0..<end]), as: UTF8.self)
             }
-        case .pattern(let pattern):
-            guard let evidence, let line = pattern.firstMatchingLine(in: evidence) else { return nil }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: evidence[line]), as: UTF8.self)
+        case .pattern:
+            return nil  // evaluate(_:budget:) searches
         }
     }
 
@@ -117,6 +134,12 @@ public struct DetectionRule: Sendable, Identifiable {
     /// The ``also`` conditions are checked by ``DetectionTable``, which has their evidence.
     public func check(_ evidence: UnsafeRawBufferPointer?) -> String? {
         test.check(evidence)
+    }
+
+    /// ``check(_:)`` with why a pattern has no answer (see ``RuleTest/evaluate(_:budget:)``).
+    public func evaluate(_ evidence: UnsafeRawBufferPointer?,
+                         budget: MatchBudget = .unlimited) -> (detail: String?, failure: String?) {
+        test.evaluate(evidence, budget: budget)
     }
 
     /// Whether the rule fires on one of its examples, on its own (``unless`` counts only for

@@ -91,6 +91,11 @@ public struct DetectionRuleSet: Sendable {
             guard case .scalar(let scalar) = value else {
                 throw InputError.at(value, file: file, "`\(name)` must be a string")
             }
+            // YAML's null is no value, not the word `null`.
+            guard !SpecNode(value, file: file).isNull else {
+                throw InputError.at(value, file: file, "`\(name)` is null (YAML reads `null`, `~` and nothing as no value)",
+                                    hint: "give it a value; quote 'null' for the word")
+            }
             return scalar.string
         }
 

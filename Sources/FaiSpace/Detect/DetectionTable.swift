@@ -22,6 +22,13 @@ public struct SkippedSource: Sendable, Hashable {
     public var reason: String
 }
 
+/// A pattern rule that could not be decided, and why (see ``LineSearch/failure``).
+public struct UndecidedRule: Sendable, Hashable {
+    public var rule: String
+    public var source: EvidenceSource
+    public var reason: String
+}
+
 /// The result of detection: the classes, in table order, and the evidence behind them.
 public struct Detection: Sendable {
     public var classes: [String]
@@ -30,6 +37,9 @@ public struct Detection: Sendable {
     /// Rules whose test held but that a class in their `unless` vetoed.
     public var vetoed: [RuleFiring]
     public var skipped: [SkippedSource]
+    /// Pattern rules with no answer: pcre2grep would give up on the text (a line too long for
+    /// its buffer, too many PCRE2 errors) or the time budget ran out. They do not fire.
+    public var undecided: [UndecidedRule] = []
 
     /// The firings behind one class.
     public func evidence(for className: String) -> [RuleFiring] {
@@ -73,8 +83,9 @@ public struct DetectionTable: Sendable {
         }
     }
 
-    /// Evaluates the table over `evidence`.
-    public func detect(_ evidence: Evidence) -> Detection {
+    /// Evaluates the table over `evidence`, matching patterns for at most `budget` (the
+    /// documented bound, ``MatchBudget/detectionSeconds``, by default).
+    public func detect(_ evidence: Evidence, budget: MatchBudget = .seconds(MatchBudget.detectionSeconds)) -> Detection {
         struct Held { var index: Int; var detail: String }
         var held: [Held] = []
         var skipped: [SkippedSource] = []
@@ -87,9 +98,12 @@ public struct DetectionTable: Sendable {
             case .unreadable(let reason): skipped.append(SkippedSource(source: source, origin: origin, reason: reason))
             }
         }
-        let details = DetectionTable.check(rules, on: evidence)
+        let (details, failures) = DetectionTable.check(rules, on: evidence, budget: budget)
         for (index, detail) in details.enumerated() {
             if let detail { held.append(Held(index: index, detail: detail)) }
+        }
+        let undecided = failures.enumerated().compactMap { index, reason in
+            reason.map { UndecidedRule(rule: rules[index].id, source: rules[index].source, reason: $0) }
         }
 
         var classes: [String] = []
@@ -126,16 +140,19 @@ public struct DetectionTable: Sendable {
         // rules define them too (the SMBIOS VM bit says VIRTUAL): platform first, then summary.
         let summaries = Set(rules.filter { $0.source == .classes }.flatMap(\.classes))
         classes = classes.filter { !summaries.contains($0) } + classes.filter { summaries.contains($0) }
-        return Detection(classes: classes, firings: firings, vetoed: vetoed, skipped: skipped)
+        return Detection(classes: classes, firings: firings, vetoed: vetoed, skipped: skipped, undecided: undecided)
     }
 
     /// Texts from this size on (a kernel log of megabytes) have all their pattern rules
     /// checked together, piece by piece and on all cores (``LinePattern/firstMatchingLines``).
     static let largeText = 1 << 20
 
-    /// The detail of each rule's test (nil: it does not hold); rules on `classes` get nil here.
-    static func check(_ rules: [DetectionRule], on evidence: Evidence) -> [String?] {
+    /// The detail of each rule's test (nil: it does not hold), and why a pattern rule has no
+    /// answer (nil: it has one); rules on `classes` get nil here.
+    static func check(_ rules: [DetectionRule], on evidence: Evidence,
+                      budget: MatchBudget = .unlimited) -> (details: [String?], failures: [String?]) {
         var details = [String?](repeating: nil, count: rules.count)
+        var failures = [String?](repeating: nil, count: rules.count)
         var shared: [EvidenceSource: [Int]] = [:]
         for (index, rule) in rules.enumerated() where rule.source != .classes {
             guard case .text(let text) = evidence[rule.source] else {
@@ -145,7 +162,7 @@ public struct DetectionTable: Sendable {
             if case .pattern = rule.test, text.count >= largeText {
                 shared[rule.source, default: []].append(index)
             } else {
-                details[index] = text.withUnsafeBytes { rule.check($0) }
+                (details[index], failures[index]) = text.withUnsafeBytes { rule.evaluate($0, budget: budget) }
             }
         }
         for (source, indices) in shared {
@@ -155,8 +172,9 @@ public struct DetectionTable: Sendable {
                 return nil
             }
             text.withUnsafeBytes { bytes in
-                for (index, line) in zip(indices, LinePattern.firstMatchingLines(patterns, in: bytes)) {
-                    details[index] = line.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+                for (index, result) in zip(indices, LinePattern.searches(patterns, in: bytes, budget: budget)) {
+                    details[index] = result.line.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+                    failures[index] = result.failure
                 }
             }
         }
@@ -166,7 +184,9 @@ public struct DetectionTable: Sendable {
             for condition in rule.also {
                 let held: String?
                 if case .text(let text) = evidence[condition.source] {
-                    held = text.withUnsafeBytes { condition.test.check($0) }
+                    let result = text.withUnsafeBytes { condition.test.evaluate($0, budget: budget) }
+                    held = result.detail
+                    if let failure = result.failure { failures[index] = failure }
                 } else {
                     held = condition.test.check(nil)
                 }
@@ -178,6 +198,6 @@ public struct DetectionTable: Sendable {
                 details[index] = detail
             }
         }
-        return details
+        return (details, failures)
     }
 }

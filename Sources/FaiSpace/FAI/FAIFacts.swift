@@ -48,6 +48,12 @@ public enum FAIFacts {
     /// The hostname class is the exception: a hostname may contain hyphens.
     public static let forbiddenClassNameCharacters: Set<Character> = ["-", "#", ";", "."]
 
+    /// Classes `fai-make-nfsroot` (fai-server) gives every nfsroot it builds, in `setclasses`:
+    /// `NFSROOT`, and `FULL` unless `-s` asks for the small list. Packages of `/etc/fai/NFSROOT`
+    /// under these (or under no class) are always installed; the architecture, distribution
+    /// and `NONFREE` (`-N`) classes depend on the build, so they do not count.
+    public static let nfsrootDefaultClasses: Set<String> = ["NFSROOT", "FULL"]
+
     /// Shells whose `-n` flag parses a script without running it.
     public static let syntaxCheckingShells: Set<String> = ["sh", "bash", "dash", "ksh", "mksh", "zsh", "posh"]
 

@@ -81,13 +81,25 @@ enum FileSystem {
     /// but a regular file refused before it is opened, UTF-8 required. `expected` says what
     /// the file should be in errors ("a site spec (YAML)").
     static func readNamedTextFile(_ path: String, expected: String) throws(InputError) -> String {
-        guard try status(path) != nil else {
-            throw InputError(file: path, "no such file", hint: "give the path of \(expected)")
+        try decodeText(readNamedFile(path, expected: expected), path: path, expected: expected)
+    }
+
+    /// The bytes of a file the user names: symlinks followed, anything but a regular file
+    /// refused before it is opened; every error points at the file as a whole (`FILE:1:1:`).
+    static func readNamedFile(_ path: String, expected: String) throws(InputError) -> [UInt8] {
+        let whole: (InputError) -> InputError = { InputError(wholeFile: path, $0.message, hint: $0.hint) }
+        let found: FileStatus?
+        do { found = try status(path) } catch { throw whole(error) }
+        guard found != nil else {
+            throw InputError(wholeFile: path, "no such file", hint: "give the path of \(expected)")
         }
-        guard resolvedStatus(path)?.kind == .regular else {
-            throw InputError(file: path, "not a regular file", hint: "give the path of \(expected)")
+        guard let resolved = resolvedStatus(path) else {
+            throw InputError(wholeFile: path, "a symlink to nothing", hint: "give the path of \(expected)")
         }
-        return try decodeText(readFile(path, followingSymlinks: true), path: path, expected: expected)
+        guard resolved.kind == .regular else {
+            throw InputError(wholeFile: path, "not a regular file", hint: "give the path of \(expected)")
+        }
+        do { return try readFile(path, followingSymlinks: true) } catch { throw whole(error) }
     }
 
     /// The names in a directory, sorted, without `.` and `..`.
@@ -107,6 +119,15 @@ enum FileSystem {
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
+    }
+
+    /// The path with every symlink resolved (realpath(3)).
+    static func realPath(_ path: String) throws(InputError) -> String {
+        guard let resolved = realpath(path, nil) else {
+            throw InputError(wholeFile: path, "cannot resolve: \(errorText())", hint: "check the path and its symlinks")
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     static func readLink(_ path: String) throws(InputError) -> String {

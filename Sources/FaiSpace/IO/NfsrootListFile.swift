@@ -3,18 +3,18 @@
 public enum NfsrootListFile {
     /// The merged content for the list at `path` (see ``NfsrootMerge``), worked out without
     /// writing, so a render can check it before it changes anything; nil when nothing changes.
+    /// The list may be a symlink (a site keeping /etc/fai in git links it): it is followed.
     public static func plan(path: String, spec: SiteSpec) throws(InputError) -> [UInt8]? {
-        guard let status = try FileSystem.status(path), status.kind == .regular else {
-            throw InputError(file: path, "no such nfsroot package list", hint: "give the FAI server's /etc/fai/NFSROOT")
-        }
-        let existing = try FileSystem.readFile(path)
-        let header = Generators(specName: spec.source).header
-        return try NfsrootMerge.merged(existing: existing, path: path, groups: spec.nfsroot ?? [], header: header)
+        let existing = try FileSystem.readNamedFile(path, expected: "the FAI server's nfsroot package list, /etc/fai/NFSROOT")
+        let header = Generators(specName: spec.origin).header
+        return try NfsrootMerge.merged(existing: existing, path: path, header: header)
     }
 
-    /// Writes planned content atomically, keeping the file's mode.
+    /// Writes planned content atomically, keeping the file's mode. A symlink's target is
+    /// rewritten, not the link replaced by a file.
     public static func write(path: String, contents: [UInt8]) throws(InputError) {
-        let mode = try FileSystem.status(path)?.mode ?? 0o644
-        try FileSystem.writeFileAtomically(path, contents: contents, mode: mode)
+        let target = try FileSystem.realPath(path)
+        let mode = FileSystem.resolvedStatus(target)?.mode ?? 0o644
+        try FileSystem.writeFileAtomically(target, contents: contents, mode: mode)
     }
 }

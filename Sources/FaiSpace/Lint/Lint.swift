@@ -89,6 +89,8 @@ public enum Lint {
         ClassNameCharacters(),
         ClassNameCase(),
         UndefinedClass(),
+        RepeatedHostClass(),
+        TwoBootLoaders(),
         LintDirective(),
     ]
 

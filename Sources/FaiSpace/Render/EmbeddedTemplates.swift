@@ -18,6 +18,24 @@ name=${HOSTNAME:-}
 if [ -z "$name" ] && [ -r /proc/sys/kernel/hostname ]; then
     read -r name < /proc/sys/kernel/hostname
 fi
+# A setup hook may have cut HOSTNAME short before the classes are defined (fai-doc's
+# hooks/setup.DEFAULT.sh: HOSTNAME=${HOSTNAME%%.*}), while Ganeti passed the FQDN. During
+# an install from the nfsroot FAI takes the name from the last hostname= word of the kernel
+# command line: read that word the same way, as data, so a pattern for the FQDN fires too.
+passed=
+if [ "${do_init_tasks:-0}" = 1 ] && [ -r /proc/cmdline ]; then
+    read -r cmdline < /proc/cmdline || true
+    set -f
+    for word in $cmdline; do
+        case $word in
+            hostname=*) passed=${word#hostname=} ;;
+        esac
+    done
+    set +f
+fi
+case $passed in
+    "$name" | '' | -* | *[!A-Za-z0-9.-]*) passed= ;;
+esac
 case $name in
     '' | -* | *[!A-Za-z0-9.-]*)
         echo "45-ganeti-hostname: the host name is not a plain host name; no classes from it" >&2
@@ -41,9 +59,10 @@ define() {
     done
 }
 
-# hostname_matches -e PATTERN...: succeeds when the host name matches a pattern.
+# hostname_matches -e PATTERN...: succeeds when the host name, or the name the kernel
+# command line passed, matches a pattern.
 hostname_matches() {
-    printf '%s\n' "$name" | pcre2grep -q "$@"
+    printf '%s\n' "$name" ${passed:+"$passed"} | pcre2grep -q "$@"
     case $? in
         0) return 0 ;;
         1) return 1 ;;
@@ -301,9 +320,11 @@ fi
 ADDCLASSES=${_faigen_kept# }
 export ADDCLASSES
 
+# A plain host name is labels of A-Z, a-z, 0-9 and - joined by single dots: `.` and
+# `..` are not (fai-class would read class/. and class/..), nor is an empty label.
 case ${HOSTNAME:-} in
-    -* | *[!A-Za-z0-9.-]*)
-        printf 'defclass.DEFAULT.sh: the host name is not a plain host name (A-Z, a-z, 0-9, . and -); using debian, the name FAI itself falls back to\n' >&2
+    -* | .* | *. | *..* | *[!A-Za-z0-9.-]*)
+        printf 'defclass.DEFAULT.sh: the host name is not a plain host name (labels of A-Z, a-z, 0-9 and - joined by single dots); using debian, the name FAI itself falls back to\n' >&2
         HOSTNAME=debian
         export HOSTNAME ;;
 esac

@@ -4,7 +4,7 @@
 /// writing them is the safety writer's job.
 public struct Generators: Sendable {
     public var templates: TemplateSet
-    /// How the header names the spec: the --spec path, `faigen.yaml`, or the embedded default.
+    /// How the header names the spec (`SiteSpec.origin`): its site and content hash, or the starter.
     public var specName: String
 
     public init(templates: TemplateSet = .embedded, specName: String) {
@@ -114,8 +114,7 @@ public struct Generators: Sendable {
     /// The nfsroot package list: the spec's groups, plus a group with what the generated
     /// scripts run in the nfsroot when the spec does not install it already.
     public func nfsrootList(_ groups: [PackageGroup]) throws(InputError) -> GeneratedFile {
-        let text = try PackageGroup.listText(header: header, groups: Self.withScriptNeeds(groups))
-        return GeneratedFile(path: Self.nfsrootPath, contents: Array(text.utf8), mode: 0o644)
+        return try PackageGroup.packageList(path: Self.nfsrootPath, header: header, groups: Self.withScriptNeeds(groups)).file
     }
 
     /// Packages the generated class scripts and postinst need inside the nfsroot.
@@ -136,8 +135,7 @@ public struct Generators: Sendable {
         try Validate.className(spec.name)
         var files: [GeneratedFile] = []
         if !spec.packages.isEmpty {
-            let text = try PackageGroup.listText(header: header, groups: spec.packages)
-            files.append(GeneratedFile(path: "package_config/\(spec.name)", contents: Array(text.utf8), mode: 0o644))
+            files.append(try PackageGroup.packageList(path: "package_config/\(spec.name)", header: header, groups: spec.packages).file)
         }
         if !spec.variables.isEmpty {
             var text = header + "\n"
@@ -310,18 +308,24 @@ public struct Generators: Sendable {
 }
 
 extension PackageGroup {
-    /// A package list in install_packages' format: the header, then each
-    /// `PACKAGES command [classes]` line followed by its packages, one a line.
-    static func listText(header: String, groups: [PackageGroup]) throws(InputError) -> String {
-        var text = header + "\n"
+    /// A package list in install_packages' format, made as the model's `PackageList`: the
+    /// header, then each `PACKAGES command [classes]` section after a blank line, its
+    /// packages one a line.
+    static func packageList(path: String, header: String, groups: [PackageGroup]) throws(InputError) -> PackageList {
+        var list = PackageList(path: path, preamble: [PackageListLine(.comment, comment: header)])
         for group in groups {
             try Validate.packageCommand(group.command)
             for name in group.classes { try Validate.className(name) }
             for name in group.packages { try Validate.packageName(name) }
-            text += "\n" + (["PACKAGES", group.command] + group.classes).joined(separator: " ") + "\n"
-            for name in group.packages { text += name + "\n" }
+            if list.sections.isEmpty {
+                list.preamble.append(PackageListLine(.blank))
+            } else {
+                list.sections[list.sections.count - 1].lines.append(PackageListLine(.blank))
+            }
+            list.sections.append(PackageSection(command: group.command, classes: group.classes,
+                                                lines: group.packages.map { PackageListLine(.packages([PackageReference($0)])) }))
         }
-        return text
+        return list
     }
 }
 

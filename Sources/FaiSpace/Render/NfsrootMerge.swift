@@ -1,15 +1,17 @@
 // NfsrootMerge: adds the packages a render needs to an existing /etc/fai/NFSROOT without rewriting its lines.
 
-/// The admin's own NFSROOT list stays as it is, line for line. What the spec needs and the
-/// list does not install yet goes into one block between marker comments at the end; a later
-/// merge replaces that block in place, and drops it when the list itself installs everything.
+/// The admin's own NFSROOT list stays as it is, line for line. What the generated scripts
+/// need (`Generators.scriptNeeds`) and the list does not install yet goes into one block
+/// between marker comments at the end; a later merge replaces that block in place, and drops
+/// it when the list itself installs everything. The spec's own `nfsroot:` packages are not
+/// merged: they are the config space's list (`files/etc/fai/NFSROOT/FAISERVER`), not a
+/// change to the server's.
 public enum NfsrootMerge {
     static let begin = "# faigen: begin of the packages the generated scripts need"
     static let end = "# faigen: end"
 
     /// The new content of the list at `path`, or nil when it already holds what is needed.
-    /// `groups` are the spec's nfsroot groups (or none); the scripts' needs are added to them.
-    public static func merged(existing: [UInt8], path: String, groups: [PackageGroup], header: String) throws(InputError) -> [UInt8]? {
+    public static func merged(existing: [UInt8], path: String, header: String) throws(InputError) -> [UInt8]? {
         let list = try PackageList(path: path, contents: existing)
         // Lines as written (split at the newline byte, as PackageList does), our block cut out.
         var lines = existing.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
@@ -35,11 +37,15 @@ public enum NfsrootMerge {
                 }
             }
         }
-        // A package any classless install section lists is installed on every nfsroot.
-        let everywhere = installed.filter { !$0.key.contains(" ") && $0.key.hasPrefix("install") }
-            .values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        // A package an install section lists without classes, or for a class fai-make-nfsroot
+        // defines on every nfsroot it makes (FULL unless -s), is installed already.
+        let everywhere = installed.filter { key, _ in
+            let words = key.split(separator: " ").map(String.init)
+            return words[0].hasPrefix("install")
+                && (words.count == 1 || words.dropFirst().contains { FAIFacts.nfsrootDefaultClasses.contains($0) })
+        }.values.reduce(into: Set<String>()) { $0.formUnion($1) }
         var block: [String] = []
-        for group in Generators.withScriptNeeds(groups) {
+        for group in Generators.withScriptNeeds([]) {
             let key = ([group.command] + group.classes).joined(separator: " ")
             let missing = group.packages.filter { name in
                 let bare = String(name.prefix { $0 != "/" && $0 != "=" })

@@ -1,6 +1,103 @@
 // SiteRender: the files a site spec generates; RenderWriter writes them.
 
+/// What a render makes over a hand-written config space: the files, what it left out of them
+/// so FAI's tools accept the result, and the findings about hand-written files it cannot change.
+public struct SiteRendering: Sendable {
+    public var files: [GeneratedFile]
+    /// What the render did about the hand-written space, one line each (`class/web01: ...`).
+    public var notes: [String]
+    /// Problems of the hand-written files that only their owner can fix, with the fix.
+    public var warnings: [Finding]
+}
+
 extension SiteSpec {
+    /// The checks a render runs over the hand-written space with its generated files laid over.
+    public static let renderChecks: [any LintCheck] = [TwoBootLoaders(), RepeatedHostClass()]
+
+    /// The generated files laid over `space`, the hand-written config space (the `--base`, or
+    /// what OUTDIR holds; nil for none): a host's `class/HOSTNAME` leaves out the classes the space's class
+    /// scripts, the host name rules or fai-class itself already give that host, since fai-class
+    /// -T warns about a class defined twice and exits 2; and the findings of `renderChecks` over the result.
+    public func rendering(templates: TemplateSet = .embedded, over space: ConfigSpace?) throws(InputError) -> SiteRendering {
+        var files = try generatedFiles(templates: templates)
+        let space = space ?? ConfigSpace()
+        let generatedPaths = Set(files.map(\.path))
+        let handWritten = space.classScripts.filter { !generatedPaths.contains($0.file.path) }
+        let reading = ClassScriptReading(handWritten)
+        let rules: [(PCRE2Regex, [String])] = (hostnameClasses ?? []).compactMap { rule in
+            (try? PCRE2Regex(rule.pattern)).map { ($0, rule.classes) }
+        }
+        var notes: [String] = []
+        let generators = Generators(templates: templates, specName: origin)
+        // class/HOSTNAME of each host that repeats a class, as it is without the repeats (nil: no file).
+        var reduced: [String: GeneratedFile?] = [:]
+        for host in hosts where !host.classes.isEmpty {
+            var given: [String: String] = [:]
+            for printed in reading.classes(forHost: host.name.text) where given[printed.name] == nil {
+                given[printed.name] = "\(printed.path):\(printed.line)"
+            }
+            for (regex, classes) in rules where regex.matches(host.name.text) {
+                for name in classes where given[name] == nil { given[name] = Generators.hostnameScriptPath }
+            }
+            for name in FAIFacts.alwaysDefinedClasses.union([host.name.text]) { given[name] = "fai-class itself" }
+            var kept: [String] = []
+            var dropped: [String: [String]] = [:]
+            for name in host.classes {
+                if let by = given[name] {
+                    dropped[by, default: []].append(name)
+                } else if !kept.contains(name) {
+                    kept.append(name)
+                }
+            }
+            guard !dropped.isEmpty else { continue }
+            let path = "class/\(host.name)"
+            var shorter = host
+            shorter.classes = kept
+            reduced[path] = try generators.hostClassFile(shorter)
+            for (by, names) in dropped.sorted(by: { $0.key < $1.key }) {
+                notes.append("\(path): \(names.joined(separator: " ")) left out, \(by) gives \(names.count == 1 ? "it" : "them") to \(host.name) already")
+            }
+        }
+        // Classes the kernel-log script defines only where its log matches: a host that lists
+        // one as well gets it twice there, which no render can know in advance.
+        if detect != nil || grubLegacy != nil {
+            let detected = Set(([KernelLogRule.xenServer] + (detect ?? [])).flatMap(\.classes))
+            for host in hosts {
+                let both = host.classes.filter { detected.contains($0) }
+                guard !both.isEmpty else { continue }
+                notes.append("class/\(host.name): \(both.joined(separator: " ")) also comes from \(Generators.detectScriptPath) where the kernel log matches; on such a host fai-class -T finds it twice (leave it to the detection)")
+            }
+        }
+        notes += fqdnNotes(space)
+        if !reduced.isEmpty {
+            files = files.compactMap { file in
+                guard let replacement = reduced[file.path] else { return file }
+                return replacement
+            }
+        }
+        var entries = space.entries.filter { !generatedPaths.contains($0.path) }
+        entries += files.map(TreeEntry.file)
+        let (merged, problems) = ConfigSpace.classify(entries)
+        let subject = LintSubject(root: "", read: LintRead(space: merged, problems: problems, links: [], oversized: [:], undecodableNames: [], realPaths: [:]))
+        let warnings = Self.renderChecks.flatMap { $0.findings(in: subject) }
+            .filter { !generatedPaths.contains($0.path) }.sorted()
+        return SiteRendering(files: files, notes: notes, warnings: warnings)
+    }
+
+    /// A setup hook that cuts HOSTNAME at the first dot (fai-doc's `HOSTNAME=${HOSTNAME%%.*}`)
+    /// runs before fai-class: say where, and when a pattern with a dot still sees the FQDN.
+    func fqdnNotes(_ space: ConfigSpace) -> [String] {
+        let dotted = (hostnameClasses ?? []).map(\.pattern).filter { $0.contains("\\.") }
+        guard !dotted.isEmpty else { return [] }
+        var notes: [String] = []
+        for hook in space.hooks where hook.task == "setup" {
+            let lines = String(decoding: hook.file.contents, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            guard let index = lines.firstIndex(where: { $0.contains("HOSTNAME") && $0.contains("%%.*") && !$0.hasPrefix("#") }) else { continue }
+            notes.append("\(hook.file.path):\(index + 1): cuts HOSTNAME at the first dot before fai-class runs; \(Generators.hostnameScriptPath) also matches the name from hostname= on the kernel command line, so the patterns with a dot (\(dotted.joined(separator: ", "))) see the FQDN Ganeti passed during an install from the nfsroot, but only the short name in softupdate and dirinstall")
+        }
+        return notes
+    }
+
     /// The config-space files this spec generates, filled from `templates`. Each part comes
     /// from its key, so a spec of `site:` and `version:` alone generates nothing: `detect`
     /// (or `grub_legacy`, whose class it defines) the kernel-log class script, `ganeti` the
@@ -19,7 +116,7 @@ extension SiteSpec {
     }
 
     private func files(templates: TemplateSet) throws(InputError) -> [GeneratedFile] {
-        let generators = Generators(templates: templates, specName: source)
+        let generators = Generators(templates: templates, specName: origin)
         var files: [GeneratedFile] = []
         if detect != nil || grubLegacy != nil { files.append(try generators.detectScript(rules: detect ?? [])) }
         if let hostnameClasses {

@@ -1,7 +1,11 @@
 // DefaultSite: the site spec faigen renders when given none (`make render`).
 
-/// How errors and generated headers name the embedded default spec.
+/// How errors name the embedded default spec.
 public let defaultSiteSpecName = "(embedded default site)"
+
+/// How generated headers name the embedded default spec: the same in every faigen version,
+/// so a later render recognises an earlier render of the starter (`SiteSpec.locate`).
+public let defaultSiteOrigin = "faigen's starter site"
 
 /// The embedded default site spec, in the same YAML a user writes in `faigen.yaml`:
 /// a small starter site that uses every generator. XenServer guests (seed 003) are

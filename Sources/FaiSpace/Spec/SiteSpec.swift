@@ -18,8 +18,11 @@ import Foundation
 public struct SiteSpec: Sendable, Hashable {
     public var site: String
     public var version: String
-    /// Where the spec came from (a path, or `defaultSiteSpecName`), for generated headers.
+    /// Where the spec came from (a path, or `defaultSiteSpecName`), for error messages.
     public var source: String
+    /// How generated headers name the spec: its site and a hash of its text, never the path
+    /// it was typed as, so the same spec gives the same bytes however it is named.
+    public var origin: String
     /// Per-class content, in spec order.
     public var classes: [ClassSpec] = []
     /// Kernel-log rules of `detect:` for class/60-detect-XenServer; nil renders no such script
@@ -39,6 +42,7 @@ public struct SiteSpec: Sendable, Hashable {
         self.site = site
         self.version = version
         self.source = source
+        self.origin = "site \(site)"
     }
 
     /// The keys a spec may have at its top level.
@@ -69,6 +73,8 @@ public struct SiteSpec: Sendable, Hashable {
     /// Parses a spec from YAML text; `file` names it in errors.
     public init(yaml: String, file: String) throws(InputError) {
         try self.init(node: SpecNode.parse(yaml: yaml, file: file))
+        origin = yaml == defaultSiteSpec ? defaultSiteOrigin
+            : "site \(site) (spec sha256 \(sha256Hex(Array(yaml.utf8)).prefix(12)))"
     }
 
     /// Reads a spec file.
@@ -77,12 +83,61 @@ public struct SiteSpec: Sendable, Hashable {
     }
 
     /// The spec faigen uses: `explicitPath` (--spec) if given, else `faigen.yaml` in
-    /// `directory` if there is one, else the embedded default site.
-    public static func locate(explicitPath: String?, directory: String) throws(InputError) -> SiteSpec {
+    /// `directory` if there is one, else the embedded starter site, but only where it cannot
+    /// change a config space: with `starter` (--starter), or when `outputDirectory` is missing,
+    /// empty or an earlier render of the starter and no `base` is copied into it. Over any
+    /// other tree (a space made by fai-mk-configspace, a render of another spec) the starter's
+    /// DEFAULT files would change every host, so no spec there is an error saying how to give one.
+    public static func locate(explicitPath: String?, directory: String, outputDirectory: String? = nil,
+                              base: String? = nil, starter: Bool = false) throws(InputError) -> SiteSpec {
+        if starter {
+            if let explicitPath {
+                throw InputError(file: explicitPath, "--spec and --starter both name a spec", hint: "give one of them")
+            }
+            return try SiteSpec(yaml: defaultSiteSpec, file: defaultSiteSpecName)
+        }
         if let explicitPath { return try SiteSpec(contentsOf: explicitPath) }
         let local = directory.joiningPath(localSpecName)
         if try FileSystem.status(local) != nil { return try SiteSpec(contentsOf: local) }
+        let hint = "give the site spec with --spec FILE or put it in ./\(localSpecName); "
+            + "to write faigen's starter site there anyway, add --starter"
+        if let base {
+            throw InputError(file: base, "no site spec, and the embedded starter site would be laid over this config space", hint: hint)
+        }
+        if let outputDirectory, try !isNewOrStarterRender(outputDirectory) {
+            throw InputError(file: outputDirectory, "no site spec, and this directory already holds a config space that the embedded starter site would change", hint: hint)
+        }
         return try SiteSpec(yaml: defaultSiteSpec, file: defaultSiteSpecName)
+    }
+
+    /// Whether `directory` is missing, empty, or holds only an earlier render of the starter
+    /// site: its manifest names files whose header names the starter.
+    static func isNewOrStarterRender(_ directory: String) throws(InputError) -> Bool {
+        guard let status = try FileSystem.status(directory) else { return true }
+        guard status.kind == .directory else { return false }
+        let names = try FileSystem.listDirectory(directory)
+        if names.isEmpty { return true }
+        let manifestPath = directory.joiningPath(Manifest.path)
+        guard try FileSystem.status(manifestPath)?.kind == .regular else { return false }
+        // Parsed as a render parses it: every path inside the directory.
+        let manifest = try Manifest(contents: try FileSystem.readFile(manifestPath), file: manifestPath)
+        let starterHeader = Generators(specName: defaultSiteOrigin).header
+        // A few files are enough: every generated file of one render names the same spec.
+        let candidates = manifest.entries.values.filter { !$0.isSymlink }.map(\.path)
+            .filter { $0.hasPrefix("class/") || $0.hasPrefix("package_config/") || $0.hasPrefix("hooks/") }.sorted().prefix(16)
+        for path in candidates {
+            // Read only through real directories, never through a symlink out of the tree.
+            var inside = true
+            for ancestor in RelativePath.ancestors(of: path) {
+                if try FileSystem.status(directory.joiningPath(ancestor))?.kind != .directory { inside = false }
+            }
+            let file = directory.joiningPath(path)
+            guard inside, try FileSystem.status(file)?.kind == .regular else { continue }
+            let head = String(decoding: try FileSystem.readFile(file).prefix(4096), as: UTF8.self)
+            guard let header = head.split(separator: "\n").prefix(2).first(where: { $0.hasPrefix("# Generated by faigen from ") }) else { continue }
+            return header == starterHeader
+        }
+        return false
     }
 
     /// The spec file looked for in the current directory.

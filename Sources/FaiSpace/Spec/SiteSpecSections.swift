@@ -33,9 +33,15 @@ extension SpecNode {
         return out
     }
 
-    /// Text that may span lines (file content, disk_config); empty is allowed.
+    /// Text that may span lines (file content, disk_config); empty is allowed, written `''`.
+    /// YAML's null (`null`, `~`, or nothing after the colon) is no text: an error, never the
+    /// word `null` in a generated file.
     func text(_ what: String) throws(InputError) -> String {
         guard let scalar = node.scalar else { throw error("\(what) must be text", hint: "use a block scalar: `\(what): |`") }
+        guard !isNull else {
+            throw error("\(what) is null (YAML reads `null`, `~` and nothing as no value)",
+                        hint: "write '' for empty text, quote 'null' for the word, or remove the key")
+        }
         return scalar.string
     }
 
@@ -88,7 +94,10 @@ extension PackageGroup {
             var packages: [String] = []
             for item in try value.list("the packages of PACKAGES \(command)") {
                 let name = try item.string("a package")
-                try item.checked { () throws(InputError) in try Validate.packageName(name) }
+                try item.checked { () throws(InputError) in
+                    try Validate.packageName(name)
+                    try Validate.packageNameCase(name, command: command)
+                }
                 packages.append(name)
             }
             groups.append(PackageGroup(command: command, classes: Array(words.dropFirst()), packages: packages))

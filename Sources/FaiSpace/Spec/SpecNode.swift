@@ -29,13 +29,18 @@ public struct SpecNode {
 
     /// Parses YAML text into its root node; not YAML or empty is one InputError.
     public static func parse(yaml: String, file: String) throws(InputError) -> SpecNode {
+        // YAML allows a byte-order mark at the start of a stream (YAML 1.2, 5.2); Yams, given
+        // the text as UTF-8, would read it as a character.
+        var yaml = yaml
+        if yaml.unicodeScalars.first == "\u{FEFF}" { yaml.unicodeScalars.removeFirst() }
+        try YAMLAliasBound.check(yaml, file: file)
         let root: Node?
         do {
             root = try compose(yaml)
         } catch let error as YamlError {
             throw yamlError(error, yaml: yaml, file: file)
         } catch {
-            throw InputError(file: file, "not YAML: \(error)", hint: "fix the YAML syntax")
+            throw InputError(file: file, line: 1, column: 1, "not YAML: \(error)", hint: "fix the YAML syntax")
         }
         guard let root else {
             throw InputError(file: file, line: 1, column: 1, "the spec is empty", hint: "write at least `site:` and `version:`")
@@ -114,10 +119,19 @@ public struct SpecNode {
             return InputError(file: file, line: place?.line ?? context.mark.line, column: place?.column ?? context.mark.column,
                               "duplicate key \(keys.joined(separator: ", ")) in a mapping",
                               hint: "keep one of them")
-        case .reader(let problem, _, _, _):
-            return InputError(file: file, "not YAML: \(problem)", hint: "the spec must be UTF-8 text")
+        case .reader(let problem, let offset, let value, _):
+            // libyaml's reader names a byte offset (a control character, say): turn it into a place.
+            let place = offset.map { offset -> (Int, Int) in
+                var line = 1, column = 1
+                for byte in yaml.utf8.prefix(offset) {
+                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+                }
+                return (line, column)
+            } ?? (1, 1)
+            let what = value >= 0 ? "\(problem) (#\(String(value, radix: 16, uppercase: true)))" : problem
+            return InputError(file: file, line: place.0, column: place.1, "not YAML: \(what)", hint: "YAML text has no control characters")
         default:
-            return InputError(file: file, "not YAML: \(error.description.split(separator: "\n").first ?? "")", hint: hint)
+            return InputError(file: file, line: 1, column: 1, "not YAML: \(error.description.split(separator: "\n").first ?? "")", hint: hint)
         }
     }
 

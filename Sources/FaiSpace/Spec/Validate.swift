@@ -102,8 +102,19 @@ enum Validate {
     /// The commands install_packages knows after PACKAGES.
     static func packageCommand(_ command: String) throws(InputError) {
         guard knownPackageCommands.contains(command) else {
-            throw fail("unknown PACKAGES command \(quote(command))", "install_packages knows: \(knownPackageCommands.sorted().joined(separator: ", "))")
+            // The suggestion lint's unknown-packages-command makes for the same typo.
+            let hint = UnknownPackagesCommand.nearestKnownCommand(to: command).map { "did you mean '\($0)'?" }
+                ?? "install_packages knows: \(knownPackageCommands.sorted().joined(separator: ", "))"
+            throw fail("unknown PACKAGES command \(quote(command))", hint)
         }
+    }
+
+    /// A package of a section whose command hands it to apt, dpkg or tasksel is lower case:
+    /// lint's upper-case-package-name, as an error, since the spec writes the list.
+    static func packageNameCase(_ name: String, command: String) throws(InputError) {
+        guard FAIFacts.debianPackageCommands.contains(command), UpperCasePackageName.hasUpperCase(outsideVariables: name) else { return }
+        throw fail("upper case in package name \(quote(name)): Debian package names are lower case, so apt will not find it",
+                   "write it in lower case (lint's upper-case-package-name check)")
     }
 
 

@@ -39,6 +39,13 @@ public struct InputError: Error, Sendable, Hashable, CustomStringConvertible {
         self.init(SourceLocation(file: file, line: line, column: column), message, hint: hint)
     }
 
+    /// An error about an input file as a whole (missing, not a regular file, unreadable): it
+    /// points at the file's start, `FILE:1:1:`, so it reads (and an editor jumps) like every
+    /// other input error.
+    public init(wholeFile file: String, _ message: String, hint: String? = nil) {
+        self.init(SourceLocation(file: file, line: 1, column: 1), message, hint: hint)
+    }
+
     public var description: String {
         var text = ""
         if let location { text = "\(location): " }

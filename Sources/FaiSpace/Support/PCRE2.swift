@@ -99,11 +99,41 @@ public final class PCRE2Regex: @unchecked Sendable {
     }
 
     /// Runs `body` with a scanner that reuses one match data for many searches on this thread,
-    /// which saves an allocation per search when matching line by line.
+    /// which saves an allocation per search when matching line by line. A JIT-compiled pattern
+    /// gets the JIT stack pcre2grep gives its patterns (32 KiB growing to 1 MiB), so a pattern
+    /// that needs more than PCRE2's default 32 KiB fails (or not) exactly as in pcre2grep; the
+    /// match, depth and heap limits are PCRE2's defaults, which pcre2grep uses too.
     public func withScanner<Result>(_ body: (Scanner) throws -> Result) rethrows -> Result {
-        let scanner = Scanner(code: code, matchData: pcre2_match_data_create_from_pattern_8(code, nil))
-        defer { if let matchData = scanner.matchData { pcre2_match_data_free_8(matchData) } }
+        var context: OpaquePointer?
+        var stack: OpaquePointer?
+        if isJITCompiled, let created = pcre2_match_context_create_8(nil) {
+            context = created
+            stack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+            if let stack { pcre2_jit_stack_assign_8(created, nil, UnsafeMutableRawPointer(stack)) }
+        }
+        let scanner = Scanner(code: code, matchData: pcre2_match_data_create_from_pattern_8(code, nil), context: context)
+        defer {
+            if let matchData = scanner.matchData { pcre2_match_data_free_8(matchData) }
+            if let context { pcre2_match_context_free_8(context) }
+            if let stack { pcre2_jit_stack_free_8(stack) }
+        }
         return try withExtendedLifetime(self) { try body(scanner) }
+    }
+
+    /// What one search gave.
+    public enum Outcome: Sendable, Hashable {
+        /// The byte range of the leftmost match.
+        case match(Range<Int>)
+        case noMatch
+        /// PCRE2 gave up: a resource limit (match, depth, heap or JIT stack limit) or another
+        /// error; `code` is PCRE2's negative error code, `message` its text.
+        case error(code: Int32, message: String)
+
+        public var isResourceLimit: Bool {
+            guard case .error(let code, _) = self else { return false }
+            return [PCRE2_ERROR_MATCHLIMIT, PCRE2_ERROR_DEPTHLIMIT, PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT]
+                .contains(code)
+        }
     }
 
     /// Searches with one regex and one match data; valid only inside ``withScanner(_:)``,
@@ -111,29 +141,40 @@ public final class PCRE2Regex: @unchecked Sendable {
     public struct Scanner {
         fileprivate let code: OpaquePointer
         fileprivate let matchData: OpaquePointer?
+        fileprivate let context: OpaquePointer?
 
-        fileprivate init(code: OpaquePointer, matchData: OpaquePointer?) {
+        fileprivate init(code: OpaquePointer, matchData: OpaquePointer?, context: OpaquePointer?) {
             self.code = code
             self.matchData = matchData
+            self.context = context
         }
 
-        /// The byte range of the leftmost match at or after `start` in `subject`, or nil.
+        /// The byte range of the leftmost match at or after `start` in `subject`, or nil: no
+        /// match, or an error (a resource limit, or a subject PCRE2 refuses), never a trap.
         public func firstMatch(in subject: UnsafeRawBufferPointer, from start: Int = 0) -> Range<Int>? {
-            guard let matchData, start >= 0, start <= subject.count else { return nil }
+            guard case .match(let range) = search(subject, from: start) else { return nil }
+            return range
+        }
+
+        /// The leftmost match at or after `start` in `subject`, no match, or PCRE2's error.
+        public func search(_ subject: UnsafeRawBufferPointer, from start: Int = 0) -> Outcome {
+            guard let matchData else { return .error(code: PCRE2_ERROR_NOMEMORY, message: PCRE2Regex.message(for: PCRE2_ERROR_NOMEMORY)) }
+            guard start >= 0, start <= subject.count else { return .noMatch }
             let result: Int32
             if let base = subject.baseAddress {
                 result = pcre2_match_8(code, base.assumingMemoryBound(to: UInt8.self), subject.count, start, 0,
-                                       matchData, nil)
+                                       matchData, context)
             } else {
                 // PCRE2 10.42 wants a non-null subject even when it is empty.
                 var empty: UInt8 = 0
-                result = pcre2_match_8(code, &empty, 0, 0, 0, matchData, nil)
+                result = pcre2_match_8(code, &empty, 0, 0, 0, matchData, context)
             }
-            // No match, or a subject PCRE2 refuses (a UTF error without invalid-UTF mode): no match.
-            guard result >= 0, let ovector = pcre2_get_ovector_pointer_8(matchData) else { return nil }
+            if result == PCRE2_ERROR_NOMATCH { return .noMatch }
+            guard result >= 0 else { return .error(code: result, message: PCRE2Regex.message(for: result)) }
+            guard let ovector = pcre2_get_ovector_pointer_8(matchData) else { return .noMatch }
             let lower = ovector[0], upper = ovector[1]
             // \K inside a lookahead can report an end before the start; keep the range valid.
-            return lower <= upper ? lower..<upper : upper..<lower
+            return .match(lower <= upper ? lower..<upper : upper..<lower)
         }
 
         public func matches(_ subject: UnsafeRawBufferPointer) -> Bool {
