@@ -63,7 +63,7 @@ private func throwawayRoot(in directory: URL) throws -> URL {
     let version = try run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-ec",
                                                 "mount -t proc proc \"$0/proc\"; exec /usr/sbin/chroot \"$0\" /usr/bin/faigen --version",
                                                 root.path])
-    #expect(version.status == 0, version.stderr)
+    #expect(version.status == 0, "\(version.stderr)")
     #expect(version.stdout == FaigenVersion.string + "\n")
 
     // man finds faigen-render by name in the installed tree and renders it (no roff left over).
@@ -91,7 +91,7 @@ private func throwawayRoot(in directory: URL) throws -> URL {
     let completed = try run("/bin/bash", ["-c", script, "bash", completion], environment: [
         "PATH": root.appendingPathComponent("usr/bin").path + ":/usr/bin:/bin",
     ])
-    #expect(completed.status == 0, completed.stderr)
+    #expect(completed.status == 0, "\(completed.stderr)")
     #expect(completed.stdout.split(separator: "\n").map(String.init) == ["render"],
             "COMPREPLY for faigen ren<TAB>: \(completed.stdout) \(completed.stderr)")
 
