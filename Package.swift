@@ -11,7 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
@@ -28,12 +27,20 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libyaml's event parser and emitter (the YAML reader, Sources/FaiSpace/Spec/YAMLNode.swift);
+        // the release binary links libyaml.a.
+        .systemLibrary(
+            name: "CLibYAML",
+            path: "Sources/CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         .target(name: "CCPUID", path: "Sources/CCPUID"),
         .target(name: "CSyncfs", path: "Sources/CSyncfs"),
         .target(
             name: "FaiSpace",
             dependencies: [
-                "CPCRE2", "CCPUID", "CSyncfs", "CZlib", "Yams",
+                "CPCRE2", "CCPUID", "CSyncfs", "CZlib", "CLibYAML",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/FaiSpace"
