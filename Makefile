@@ -51,12 +51,15 @@ build: deps
 	$(SWIFT) build
 
 ## A release binary that runs without the Swift toolchain (an FAI nfsroot): the Swift
-## standard library and Foundation linked statically, and the whole executable static
+## standard library and FoundationEssentials linked statically, and the whole executable static
 ## (libpcre2-8.a from libpcre2-dev), which also halves the start-up time of `faigen detect`
-## (no dynamic loader). Then check that it runs in a chroot holding nothing else.
+## (no dynamic loader). Then check that no ICU is linked in (FoundationEssentials only, by the
+## symbol table) and that it runs in a chroot holding nothing else, and strip it.
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib -Xswiftc -static-executable --product faigen
 	scripts/check-static-release .build/release/faigen
+	strip .build/release/faigen
+	@ls -l .build/release/faigen
 
 ## Benchmarks beside the peer tools; prints numbers, asserts nothing.
 bench: deps test-deps release
