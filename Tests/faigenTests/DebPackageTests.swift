@@ -102,3 +102,28 @@ private func throwawayRoot(in directory: URL) throws -> URL {
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path), "\(path) installed")
     }
 }
+
+/// scripts/check-static-release reads the symbol table: a binary with ICU's data table in it
+/// fails before anything runs (ldd cannot see a static ICU); one without gets past that step.
+@Test func staticReleaseCheckRefusesLinkedICU() throws {
+    let scratch = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let compiler = try requireTool("/usr/bin/cc", package: "gcc")
+    let check = repositoryRoot.appendingPathComponent("scripts/check-static-release").path
+    for (name, source) in [("with-icu", "const char icudt76_dat[16] = {1};\nint main(void) { return icudt76_dat[0] - 1; }\n"),
+                           ("without-icu", "int main(void) { return 0; }\n")] {
+        let file = scratch.appendingPathComponent(name + ".c")
+        try Data(source.utf8).write(to: file)
+        let binary = scratch.appendingPathComponent(name).path
+        let built = try run(compiler, ["-O0", "-o", binary, file.path])
+        #expect(built.status == 0, "\(built.stderr)")
+        let checked = try run(check, [binary])
+        // Neither is faigen, so the check fails either way; the ICU one at the symbol table.
+        #expect(checked.status != 0)
+        if name == "with-icu" {
+            #expect(checked.stderr.contains("icudt76_dat") && checked.stderr.contains("ICU is linked in"), "\(checked.stdout)\(checked.stderr)")
+        } else {
+            #expect(checked.stdout.contains("no ICU symbols") && !checked.stderr.contains("ICU is linked in"), "\(checked.stdout)\(checked.stderr)")
+        }
+    }
+}
