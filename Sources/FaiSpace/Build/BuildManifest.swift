@@ -26,35 +26,70 @@ enum BuildManifest {
     static func contents(_ entries: [TreeEntry], hashes: [String: String], mtime: Int64) -> [UInt8] {
         // The root first, without mode or time: it is FAI's $FAI, made before the archive is unpacked.
         var out: [UInt8] = Array("#mtree\n. type=dir\n".utf8)
-        out.reserveCapacity(entries.count * 150)
-        let common = " uid=0 gid=0"
-        let time = " time=\(mtime).0"
-        for entry in entries {
-            out += encode("./" + entry.path)
-            switch entry {
-            case .directory(let directory):
-                out += " type=dir\(common) mode=\(octal(directory.mode))\(time)\n".utf8
-            case .file(let file):
-                out += " type=file\(common) mode=\(octal(file.mode)) size=\(file.contents.count)\(time)".utf8
-                out += " sha256digest=\(hashes[file.path] ?? sha256Hex(file.contents))\n".utf8
-            case .symlink(let link):
-                out += " type=link\(common)\(time) link=".utf8
-                out += encode(link.target)
-                out.append(0x0A)
+        let time = Array(" time=\(mtime).0".utf8)
+        // Lines are made a chunk at a time on every core, then joined in order.
+        let chunk = 1024
+        let parts = Parallel.map((entries.count + chunk - 1) / chunk, minimumChunk: 1) { index in
+            var part: [UInt8] = []
+            part.reserveCapacity(chunk * 160)
+            for entry in entries[(index * chunk)..<min(entries.count, (index + 1) * chunk)] {
+                appendLine(&part, entry, hashes: hashes, time: time)
             }
+            return part
         }
+        out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.count })
+        for part in parts { out += part }
         return out
     }
 
-    private static func octal(_ mode: UInt32) -> String {
-        let digits = String(mode, radix: 8)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    private static func appendLine(_ out: inout [UInt8], _ entry: TreeEntry, hashes: [String: String], time: [UInt8]) {
+        out += "./".utf8
+        appendEncoded(&out, entry.path)
+        switch entry {
+        case .directory(let directory):
+            out += " type=dir uid=0 gid=0 mode=".utf8
+            appendMode(&out, directory.mode)
+            out += time
+            out.append(0x0A)
+        case .file(let file):
+            out += " type=file uid=0 gid=0 mode=".utf8
+            appendMode(&out, file.mode)
+            out += " size=".utf8
+            out += String(file.contents.count).utf8
+            out += time
+            out += " sha256digest=".utf8
+            out += (hashes[file.path] ?? sha256Hex(file.contents)).utf8
+            out.append(0x0A)
+        case .symlink(let link):
+            out += " type=link uid=0 gid=0".utf8
+            out += time
+            out += " link=".utf8
+            appendEncoded(&out, link.target)
+            out.append(0x0A)
+        }
+    }
+
+    /// At least four octal digits, as `0755`.
+    private static func appendMode(_ out: inout [UInt8], _ mode: UInt32) {
+        var digits: [UInt8] = []
+        var value = mode
+        repeat {
+            digits.append(0x30 + UInt8(value & 7))
+            value >>= 3
+        } while value != 0
+        while digits.count < 4 { digits.append(0x30) }
+        out += digits.reversed()
     }
 
     /// mtree's (vis(3)) octal escapes for everything but printable ASCII other than `\` and `#`.
     static func encode(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
+        appendEncoded(&out, text)
+        return out
+    }
+
+    private static func appendEncoded(_ out: inout [UInt8], _ text: String) {
         for byte in text.utf8 {
             if byte > 0x20, byte < 0x7F, byte != 0x5C, byte != 0x23 {
                 out.append(byte)
@@ -63,6 +98,5 @@ enum BuildManifest {
                 for shift in [6, 3, 0] { out.append(0x30 + (byte >> UInt8(shift)) & 7) }
             }
         }
-        return out
     }
 }

@@ -51,28 +51,34 @@ public enum Tar {
 
     private static func appendEntry(_ out: inout [UInt8], path: String, type: UInt8, mode: UInt32, size: Int,
                                     link: String, mtime: Int64) {
-        let pathBytes = Array(path.utf8), linkBytes = Array(link.utf8)
-        let split = splitUstarName(pathBytes)
-        var records: [(String, [UInt8])] = []
-        if split == nil { records.append(("path", pathBytes)) }
-        if linkBytes.count > 100 { records.append(("linkpath", linkBytes)) }
-        if size > 0o77777777777 { records.append(("size", Array(String(size).utf8))) }
-        if !records.isEmpty {
-            var body: [UInt8] = []
-            for (key, value) in records { body += paxRecord(key, value) }
-            let name = Array(("PaxHeaders/" + path.lastPathComponent).utf8.prefix(100))
-            out += header(name: name, prefix: [], type: UInt8(ascii: "x"), mode: 0o644, size: body.count, link: [], mtime: mtime)
-            out += body
-            pad(&out)
+        var path = path, link = link
+        path.withUTF8 { pathBytes in
+            link.withUTF8 { linkBytes in
+                let split = splitUstarName(pathBytes)
+                if split == nil || linkBytes.count > 100 || size > 0o77777777777 {
+                    var body: [UInt8] = []
+                    if split == nil { body += paxRecord("path", Array(pathBytes)) }
+                    if linkBytes.count > 100 { body += paxRecord("linkpath", Array(linkBytes)) }
+                    if size > 0o77777777777 { body += paxRecord("size", Array(String(size).utf8)) }
+                    let name = Array(("PaxHeaders/" + String(decoding: pathBytes, as: UTF8.self).lastPathComponent).utf8.prefix(100))
+                    name.withUnsafeBufferPointer { name in
+                        appendHeader(&out, name: name[...], prefix: name[0..<0], type: UInt8(ascii: "x"), mode: 0o644,
+                                     size: body.count, link: name[0..<0], mtime: mtime)
+                    }
+                    out += body
+                    pad(&out)
+                }
+                let (prefix, name) = split ?? (pathBytes[0..<0], pathBytes[max(0, pathBytes.count - 100)...])
+                appendHeader(&out, name: name, prefix: prefix, type: type, mode: mode, size: min(size, 0o77777777777),
+                             link: linkBytes[..<min(linkBytes.count, 100)], mtime: mtime)
+            }
         }
-        let (prefix, name) = split ?? ([], Array(pathBytes.suffix(100)))
-        out += header(name: name, prefix: prefix, type: type, mode: mode, size: min(size, 0o77777777777),
-                      link: Array(linkBytes.prefix(100)), mtime: mtime)
     }
 
     /// ustar's name (100 bytes) and prefix (155 bytes, joined by `/`); nil when the path fits neither.
-    static func splitUstarName(_ path: [UInt8]) -> (prefix: [UInt8], name: [UInt8])? {
-        if path.count <= 100 { return ([], path) }
+    static func splitUstarName(_ path: UnsafeBufferPointer<UInt8>)
+        -> (prefix: Slice<UnsafeBufferPointer<UInt8>>, name: Slice<UnsafeBufferPointer<UInt8>>)? {
+        if path.count <= 100 { return (path[0..<0], path[...]) }
         // The last `/` that leaves a name of at most 100 bytes and a prefix of at most 155.
         let directoryEntry = path.last == 0x2F
         let searchEnd = directoryEntry ? path.count - 1 : path.count
@@ -80,7 +86,7 @@ public enum Tar {
             let name = path[(index + 1)...]
             if name.count > 100 { return nil }
             if name.isEmpty || (directoryEntry && name.count == 1) { continue }
-            return (Array(path[..<index]), Array(name))
+            return (path[..<index], name)
         }
         return nil
     }
@@ -93,32 +99,44 @@ public enum Tar {
         return Array("\(length) \(key)=".utf8) + value + [0x0A]
     }
 
-    private static func header(name: [UInt8], prefix: [UInt8], type: UInt8, mode: UInt32, size: Int,
-                               link: [UInt8], mtime: Int64) -> [UInt8] {
-        var header = [UInt8](repeating: 0, count: block)
-        func put(_ bytes: [UInt8], at offset: Int) {
-            for (index, byte) in bytes.enumerated() { header[offset + index] = byte }
+    /// Appends one 512-byte ustar header, written in place.
+    private static func appendHeader(_ out: inout [UInt8], name: Slice<UnsafeBufferPointer<UInt8>>,
+                                     prefix: Slice<UnsafeBufferPointer<UInt8>>, type: UInt8, mode: UInt32, size: Int,
+                                     link: Slice<UnsafeBufferPointer<UInt8>>, mtime: Int64) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: block))
+        out.withUnsafeMutableBufferPointer { buffer in
+            let header = UnsafeMutableBufferPointer(rebasing: buffer[start..<(start + block)])
+            func put(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, at offset: Int) {
+                for (index, byte) in bytes.enumerated() { header[offset + index] = byte }
+            }
+            // WIDTH-1 octal digits, zero-padded, then a NUL (or what `end` says).
+            func octal(_ value: Int64, width: Int, at offset: Int, end: UInt8 = 0) {
+                var value = value
+                for index in stride(from: offset + width - 2, through: offset, by: -1) {
+                    header[index] = 0x30 + UInt8(truncatingIfNeeded: value & 7)
+                    value >>= 3
+                }
+                header[offset + width - 1] = end
+            }
+            put(name, at: 0)
+            octal(Int64(mode & 0o7777), width: 8, at: 100)
+            octal(0, width: 8, at: 108)
+            octal(0, width: 8, at: 116)
+            octal(Int64(size), width: 12, at: 124)
+            octal(mtime, width: 12, at: 136)
+            header[156] = type
+            put(link, at: 157)
+            for (index, byte) in "ustar\u{0}00".utf8.enumerated() { header[257 + index] = byte }
+            octal(0, width: 8, at: 329)
+            octal(0, width: 8, at: 337)
+            put(prefix, at: 345)
+            // The checksum counts its own field as eight spaces: six digits, a NUL, a space.
+            var sum = 8 * 0x20
+            for byte in header { sum += Int(byte) }
+            octal(Int64(sum), width: 7, at: 148)
+            header[155] = 0x20
         }
-        func octal(_ value: Int64, width: Int) -> [UInt8] {
-            let digits = String(value, radix: 8)
-            return Array((String(repeating: "0", count: max(0, width - 1 - digits.count)) + digits).utf8) + [0]
-        }
-        put(name, at: 0)
-        put(octal(Int64(mode & 0o7777), width: 8), at: 100)
-        put(octal(0, width: 8), at: 108)
-        put(octal(0, width: 8), at: 116)
-        put(octal(Int64(size), width: 12), at: 124)
-        put(octal(mtime, width: 12), at: 136)
-        header[156] = type
-        put(link, at: 157)
-        put(Array("ustar\u{0}00".utf8), at: 257)
-        put(octal(0, width: 8), at: 329)
-        put(octal(0, width: 8), at: 337)
-        put(prefix, at: 345)
-        // The checksum counts its own field as eight spaces.
-        let sum = header.reduce(0) { $0 + Int($1) } + 8 * 0x20
-        put(octal(Int64(sum), width: 7) + [0x20], at: 148)
-        return header
     }
 
     /// The entries of a tar file, in archive order; `file` names it in errors. The root

@@ -29,14 +29,18 @@ extension SiteSpec {
         }
         var notes: [String] = []
         let generators = Generators(templates: templates, specName: origin)
-        // class/HOSTNAME of each host that repeats a class, as it is without the repeats (nil: no file).
-        var reduced: [String: GeneratedFile?] = [:]
-        for host in hosts where !host.classes.isEmpty {
+        // class/HOSTNAME of each host that repeats a class, as it is without the repeats (nil: no
+        // file), and what was left out; each host on its own, on every core, in host order.
+        let hosts = self.hosts
+        let perHost = Parallel.map(hosts.count) { index -> Result<(path: String, file: GeneratedFile?, notes: [String])?, InputError> in
+            let host = hosts[index]
+            guard !host.classes.isEmpty else { return .success(nil) }
             var given: [String: String] = [:]
             for printed in reading.classes(forHost: host.name.text) where given[printed.name] == nil {
                 given[printed.name] = "\(printed.path):\(printed.line)"
             }
-            for (regex, classes) in rules where regex.matches(host.name.text) {
+            // Only a rule giving a class the host lists can repeat one: the others are not matched.
+            for (regex, classes) in rules where classes.contains(where: host.classes.contains) && regex.matches(host.name.text) {
                 for name in classes where given[name] == nil { given[name] = Generators.hostnameScriptPath }
             }
             for name in FAIFacts.alwaysDefinedClasses.union([host.name.text]) { given[name] = "fai-class itself" }
@@ -49,14 +53,23 @@ extension SiteSpec {
                     kept.append(name)
                 }
             }
-            guard !dropped.isEmpty else { continue }
+            guard !dropped.isEmpty else { return .success(nil) }
             let path = "class/\(host.name)"
             var shorter = host
             shorter.classes = kept
-            reduced[path] = try generators.hostClassFile(shorter)
-            for (by, names) in dropped.sorted(by: { $0.key < $1.key }) {
-                notes.append("\(path): \(names.joined(separator: " ")) left out, \(by) gives \(names.count == 1 ? "it" : "them") to \(host.name) already")
+            return Result { () throws(InputError) in
+                let file = try generators.hostClassFile(shorter)
+                let notes = dropped.sorted(by: { $0.key < $1.key }).map { by, names in
+                    "\(path): \(names.joined(separator: " ")) left out, \(by) gives \(names.count == 1 ? "it" : "them") to \(host.name) already"
+                }
+                return (path, file, notes)
             }
+        }
+        var reduced: [String: GeneratedFile?] = [:]
+        for result in perHost {
+            guard let (path, file, hostNotes) = try result.get() else { continue }
+            reduced[path] = file
+            notes += hostNotes
         }
         // Classes the kernel-log script defines only where its log matches: a host that lists
         // one as well gets it twice there, which no render can know in advance.

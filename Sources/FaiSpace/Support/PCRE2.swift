@@ -102,22 +102,42 @@ public final class PCRE2Regex: @unchecked Sendable {
     /// which saves an allocation per search when matching line by line. A JIT-compiled pattern
     /// gets the JIT stack pcre2grep gives its patterns (32 KiB growing to 1 MiB), so a pattern
     /// that needs more than PCRE2's default 32 KiB fails (or not) exactly as in pcre2grep; the
-    /// match, depth and heap limits are PCRE2's defaults, which pcre2grep uses too.
+    /// match, depth and heap limits are PCRE2's defaults, which pcre2grep uses too. The JIT
+    /// stack (a 1 MiB mapping) is made only when a search runs out of the default 32 KiB, and
+    /// that search is run again with it: matching is deterministic, so the outcome is
+    /// pcre2grep's either way, and the many short searches of a render map nothing.
     public func withScanner<Result>(_ body: (Scanner) throws -> Result) rethrows -> Result {
-        var context: OpaquePointer?
-        var stack: OpaquePointer?
-        if isJITCompiled, let created = pcre2_match_context_create_8(nil) {
-            context = created
-            stack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
-            if let stack { pcre2_jit_stack_assign_8(created, nil, UnsafeMutableRawPointer(stack)) }
-        }
-        let scanner = Scanner(code: code, matchData: pcre2_match_data_create_from_pattern_8(code, nil), context: context)
+        let scanner = Scanner(code: code, matchData: pcre2_match_data_create_from_pattern_8(code, nil),
+                              jit: isJITCompiled ? JITStack() : nil)
         defer {
             if let matchData = scanner.matchData { pcre2_match_data_free_8(matchData) }
+        }
+        return try withExtendedLifetime(self) { try body(scanner) }
+    }
+
+    /// A match context holding pcre2grep's JIT stack, made on first need, freed with the scanner.
+    fileprivate final class JITStack {
+        private(set) var context: OpaquePointer?
+        private var stack: OpaquePointer?
+
+        /// Makes the context and stack; false when PCRE2 could not allocate them.
+        func make() -> Bool {
+            if context != nil { return true }
+            guard let created = pcre2_match_context_create_8(nil) else { return false }
+            guard let stack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil) else {
+                pcre2_match_context_free_8(created)
+                return false
+            }
+            pcre2_jit_stack_assign_8(created, nil, UnsafeMutableRawPointer(stack))
+            self.context = created
+            self.stack = stack
+            return true
+        }
+
+        deinit {
             if let context { pcre2_match_context_free_8(context) }
             if let stack { pcre2_jit_stack_free_8(stack) }
         }
-        return try withExtendedLifetime(self) { try body(scanner) }
     }
 
     /// What one search gave.
@@ -141,12 +161,12 @@ public final class PCRE2Regex: @unchecked Sendable {
     public struct Scanner {
         fileprivate let code: OpaquePointer
         fileprivate let matchData: OpaquePointer?
-        fileprivate let context: OpaquePointer?
+        fileprivate let jit: JITStack?
 
-        fileprivate init(code: OpaquePointer, matchData: OpaquePointer?, context: OpaquePointer?) {
+        fileprivate init(code: OpaquePointer, matchData: OpaquePointer?, jit: JITStack?) {
             self.code = code
             self.matchData = matchData
-            self.context = context
+            self.jit = jit
         }
 
         /// The byte range of the leftmost match at or after `start` in `subject`, or nil: no
@@ -160,14 +180,18 @@ public final class PCRE2Regex: @unchecked Sendable {
         public func search(_ subject: UnsafeRawBufferPointer, from start: Int = 0) -> Outcome {
             guard let matchData else { return .error(code: PCRE2_ERROR_NOMEMORY, message: PCRE2Regex.message(for: PCRE2_ERROR_NOMEMORY)) }
             guard start >= 0, start <= subject.count else { return .noMatch }
-            let result: Int32
-            if let base = subject.baseAddress {
-                result = pcre2_match_8(code, base.assumingMemoryBound(to: UInt8.self), subject.count, start, 0,
-                                       matchData, context)
-            } else {
+            func match(_ context: OpaquePointer?) -> Int32 {
+                if let base = subject.baseAddress {
+                    return pcre2_match_8(code, base.assumingMemoryBound(to: UInt8.self), subject.count, start, 0,
+                                         matchData, context)
+                }
                 // PCRE2 10.42 wants a non-null subject even when it is empty.
                 var empty: UInt8 = 0
-                result = pcre2_match_8(code, &empty, 0, 0, 0, matchData, context)
+                return pcre2_match_8(code, &empty, 0, 0, 0, matchData, context)
+            }
+            var result = match(jit?.context)
+            if result == PCRE2_ERROR_JIT_STACKLIMIT, let jit, jit.context == nil, jit.make() {
+                result = match(jit.context)
             }
             if result == PCRE2_ERROR_NOMATCH { return .noMatch }
             guard result >= 0 else { return .error(code: result, message: PCRE2Regex.message(for: result)) }

@@ -46,13 +46,14 @@ public struct RepeatedHostClass: LintCheck {
 
     public func findings(in subject: LintSubject) -> [Finding] {
         let reading = ClassScriptReading(subject.space.classScripts)
-        var out: [Finding] = []
-        for host in subject.space.hostClassFiles {
-            out += Self.repeats(in: host, reading: reading).map { repeat_ in
+        let hosts = subject.space.hostClassFiles
+        // A site has thousands of hosts: each is looked at on its own, on every core.
+        return Parallel.map(hosts.count) { index in
+            let host = hosts[index]
+            return Self.repeats(in: host, reading: reading).map { repeat_ in
                 finding(host.file.path, line: repeat_.line, "\(repeat_.name) is given to \(host.hostname) already by \(repeat_.givenBy), so fai-class -T ends with \"defined multiple times\" (exit 2) and install_packages reads its package list twice (remove \(repeat_.name) from this line)")
             }
-        }
-        return out
+        }.flatMap { $0 }
     }
 
     /// One class of a hostname class file that the host gets already.
@@ -70,9 +71,12 @@ public struct RepeatedHostClass: LintCheck {
         }
         for name in FAIFacts.alwaysDefinedClasses.union([host.hostname]) { given[name] = "fai-class itself" }
         var out: [Repeat] = []
-        let lines = String(decoding: host.file.contents, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() where !line.hasPrefix("#") {
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init) {
+        // Split as bytes: a class name is ASCII, and Character splitting costs a render of
+        // 10,000 hosts a tenth of its time.
+        let lines = host.file.contents.split(separator: 0x0A, omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() where line.first != UInt8(ascii: "#") {
+            for bytes in line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                let word = String(decoding: bytes, as: UTF8.self)
                 if let by = given[word] {
                     out.append(Repeat(name: word, line: index + 1, givenBy: by))
                 } else {
