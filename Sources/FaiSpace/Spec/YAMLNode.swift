@@ -293,16 +293,16 @@ enum YAMLComposer {
         private func checkDuplicates(_ pairs: [(key: YAMLNode, value: YAMLNode)]) throws(InputError) {
             guard pairs.count > 1 else { return }
             var repeats: [(first: Int, second: Int)] = []
-            if pairs.count <= 8 {
-                for second in 1..<pairs.count {
-                    let key = KeyIdentity(pairs[second].key)
-                    if let first = (0..<second).first(where: { KeyIdentity(pairs[$0].key) == key }) { repeats.append((first, second)) }
+            let keys = pairs.map { KeyIdentity($0.key) }
+            if keys.count <= 8 {
+                // A few keys (most of a spec's mappings): comparing each pair beats hashing.
+                for second in 1..<keys.count {
+                    if let first = (0..<second).first(where: { keys[$0] == keys[second] }) { repeats.append((first, second)) }
                 }
             } else {
                 var seen: [KeyIdentity: Int] = [:]
-                seen.reserveCapacity(pairs.count)
-                for (index, pair) in pairs.enumerated() {
-                    let key = KeyIdentity(pair.key)
+                seen.reserveCapacity(keys.count)
+                for (index, key) in keys.enumerated() {
                     if let first = seen[key] { repeats.append((first, index)) } else { seen[key] = index }
                 }
             }
