@@ -1,7 +1,7 @@
 # faigen: the two commands of the README, and the developer targets behind them.
 SWIFT ?= swift
 OUT ?= fai-config
-BUILD_PACKAGES := libpcre2-dev zlib1g-dev libyaml-dev pkg-config binutils
+BUILD_PACKAGES := libpcre2-dev zlib1g-dev libyaml-dev libssl-dev pkg-config binutils
 TEST_PACKAGES := fai-client fai-doc fai-setup-storage shellcheck pcre2-utils perl valgrind systemd virt-what strace git \
 	curl openssl python3 iproute2 mtree-netbsd \
 	qemu-system-x86 ipxe-qemu pxelinux syslinux-common ovmf grub-efi-amd64-bin dnsmasq-base isc-dhcp-server kea-dhcp4-server busybox-static fai-server man-db gcc

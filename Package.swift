@@ -11,7 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,13 +34,20 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // OpenSSL's SHA-256 (Sources/FaiSpace/Support/SHA256.swift); the release binary links
+        // the SHA-256 objects of libcrypto.a.
+        .systemLibrary(
+            name: "CLibCrypto",
+            path: "Sources/CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "CCPUID", path: "Sources/CCPUID"),
         .target(name: "CSyncfs", path: "Sources/CSyncfs"),
         .target(
             name: "FaiSpace",
             dependencies: [
-                "CPCRE2", "CCPUID", "CSyncfs", "CZlib", "CLibYAML",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CPCRE2", "CCPUID", "CSyncfs", "CZlib", "CLibYAML", "CLibCrypto",
             ],
             path: "Sources/FaiSpace"
         ),
