@@ -11,8 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,13 +26,28 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libyaml's event parser and emitter (the YAML reader, Sources/FaiSpace/Spec/YAMLNode.swift);
+        // the release binary links libyaml.a.
+        .systemLibrary(
+            name: "CLibYAML",
+            path: "Sources/CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        // OpenSSL's SHA-256 (Sources/FaiSpace/Support/SHA256.swift); the release binary links
+        // the SHA-256 objects of libcrypto.a.
+        .systemLibrary(
+            name: "CLibCrypto",
+            path: "Sources/CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(name: "CCPUID", path: "Sources/CCPUID"),
         .target(name: "CSyncfs", path: "Sources/CSyncfs"),
         .target(
             name: "FaiSpace",
             dependencies: [
-                "CPCRE2", "CCPUID", "CSyncfs", "CZlib", "Yams",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CPCRE2", "CCPUID", "CSyncfs", "CZlib", "CLibYAML", "CLibCrypto",
             ],
             path: "Sources/FaiSpace"
         ),

@@ -1,7 +1,7 @@
 // faigen boot: write the boot files of a spec's hosts (PXE, GRUB, iPXE, DHCP, TFTP) into OUTDIR safely.
 import ArgumentParser
 import FaiSpace
-import Foundation
+import FoundationEssentials
 
 struct Boot: ParsableCommand {
     static let configuration = CommandConfiguration(

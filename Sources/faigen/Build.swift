@@ -1,7 +1,7 @@
 // faigen build: the rendered config space as a versioned, reproducible archive for FAI_CONFIG_SRC.
 import ArgumentParser
 import FaiSpace
-import Foundation
+import FoundationEssentials
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(

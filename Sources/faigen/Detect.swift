@@ -1,7 +1,8 @@
 // faigen detect: print the platform classes of this machine (or of a snapshot) from the rule table.
 import ArgumentParser
 import FaiSpace
-import Foundation
+import FoundationEssentials
+import Glibc
 
 struct Detect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,8 +62,10 @@ struct Detect: ParsableCommand {
         }
         let evidence: Evidence
         if let root {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard root.withCString({ path in
+                var info = stat()
+                return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+            }) else {
                 throw InputError(file: root, "--root is not a directory", hint: "give a snapshot made by `faigen facts save DIR`")
             }
             evidence = Evidence.collect(root: root, sources: table.sources)

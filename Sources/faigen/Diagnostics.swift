@@ -1,8 +1,7 @@
 // Diagnostics: how the CLI prints errors and maps them to exit codes.
 import ArgumentParser
 import FaiSpace
-
-import Foundation
+import Glibc
 
 enum Diagnostics {
     /// Prints one line to standard error.
@@ -35,6 +34,13 @@ enum Diagnostics {
 
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
+        // Straight to file descriptor 2, unbuffered, as FileHandle.standardError wrote.
+        var bytes = Array(string.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
     }
 }

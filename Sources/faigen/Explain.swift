@@ -1,7 +1,7 @@
 // faigen explain: which classes a host gets and why, and so which packages, files, scripts and hooks.
 import ArgumentParser
 import FaiSpace
-import Foundation
+import FoundationEssentials
 
 extension FAIAction: ExpressibleByArgument {}
 

@@ -1,7 +1,7 @@
 // faigen facts: snapshot this machine's detection evidence in the `faigen detect --root` layout.
 import ArgumentParser
 import FaiSpace
-import Foundation
+import FoundationEssentials
 
 struct Facts: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -19,6 +19,7 @@ struct Faigen: ParsableCommand {
               faigen lint /srv/fai/config
               faigen detect
             """,
+        version: FaigenVersion.string,
         subcommands: [Render.self, Build.self, Diff.self, Boot.self, LintCommand.self, Detect.self, Facts.self, ExplainCommand.self]
     )
 

@@ -1,7 +1,7 @@
 // faigen lint: check a config space the way FAI's tools will read it; one finding a line, or JSON.
 import ArgumentParser
 import FaiSpace
-import Foundation
+import FoundationEssentials
 
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

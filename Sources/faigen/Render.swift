@@ -1,7 +1,7 @@
 // faigen render: write a site spec's generated files (and a base config space) into OUTDIR safely.
 import ArgumentParser
 import FaiSpace
-import Foundation
+import FoundationEssentials
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(

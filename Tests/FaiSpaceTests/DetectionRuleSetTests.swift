@@ -1,6 +1,5 @@
 // DetectionRuleSetTests: rules read from YAML, and every way a rules file can be wrong.
 import Testing
-import Yams
 
 @testable import FaiSpace
 
@@ -63,8 +62,8 @@ import Yams
     @Test func embeddedNodeOfAnotherDocument() throws {
         // The site spec's `detect:` key holds the same rule format.
         let spec = "version: 1\ndetect:\n" + Self.goodRule.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
-        let document = try #require(try Yams.compose(yaml: spec))
-        let node = try #require(document["detect"])
+        let document = try SpecNode.parse(yaml: spec, file: "site.yaml")
+        let node = try #require(document.node.mapping?.first { $0.key.string == "detect" }?.value)
         let set = try DetectionRuleSet.parse(node: node, file: "site.yaml")
         #expect(set.rules.first?.location == SourceLocation(file: "site.yaml", line: 3, column: 5))
     }

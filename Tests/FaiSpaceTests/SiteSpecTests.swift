@@ -36,11 +36,17 @@ import Testing
         }
     }
 
-    @Test func repeatedKeyIsFoundInNestedAndListMappings() {
-        #expect(SpecNode.repeatedKey(["packages"], in: "classes:\n  WEB:\n    packages: a\n    # note\n    packages: b\n",
-                                     mappingLine: 3, mappingColumn: 5).map { [$0.line, $0.column] } == [5, 5])
-        #expect(SpecNode.repeatedKey(["name"], in: "hosts:\n  - name: a\n    name: b\n", mappingLine: 2, mappingColumn: 5).map { [$0.line, $0.column] } == [3, 5])
-        #expect(SpecNode.repeatedKey(["a"], in: "x:\n  a: 1\ny:\n  a: 2\n", mappingLine: 2, mappingColumn: 3) == nil)
-        #expect(SpecNode.repeatedKey(["a"], in: "{a: 1, a: 2}\n", mappingLine: 1, mappingColumn: 1) == nil)
+    @Test(arguments: [
+        // The second place a key appears (the line to delete), in block and flow mappings.
+        ("site: lab\nversion: 1\nclasses:\n  WEB:\n    packages: a\n    # note\n    packages: b\n", "s.yaml:7:5: duplicate key packages"),
+        ("site: lab\nversion: 1\nx: {a: 1, b: 2, a: 3}\n", "s.yaml:3:17: duplicate key a"),
+        ("site: lab\nversion: 1\nx:\n  b: 1\n  a: 1\n  b: 2\n  a: 2\n", "s.yaml:6:3: duplicate key a, b"),
+    ])
+    func repeatedKeyIsNamedWhereItRepeats(yaml: String, expected: String) {
+        #expect {
+            try SiteSpec(yaml: yaml, file: "s.yaml")
+        } throws: { error in
+            "\(error)".hasPrefix(expected)
+        }
     }
 }

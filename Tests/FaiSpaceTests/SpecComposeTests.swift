@@ -1,60 +1,61 @@
-// SpecNode.compose: composing without tag resolution first gives what the spec resolver gives.
+// YAMLComposer: which keys are duplicates, how scalars read as null and bool, what an alias is, and the emitter's round trip.
 import Testing
-import Yams
 @testable import FaiSpace
 
 @Suite struct SpecComposeTests {
-    /// The outcome of composing `yaml` as a spec reads it: the tree (its serialization, the
-    /// text of keys, and the bool reading of every value, which depends on how tags were
-    /// resolved; a key is read as text only) or the error.
-    static func outcome(_ compose: () throws -> Node?) -> String {
+    /// The outcome of composing `yaml` as a spec reads it: the text of every key and the bool
+    /// reading of every value (`-` for none), or the error.
+    static func outcome(_ yaml: String) -> String {
         do {
-            guard let root = try compose() else { return "empty" }
-            var bools: [String] = []
-            func walk(_ node: Node) {
+            guard let root = try YAMLComposer.compose(yaml, file: "s.yaml") else { return "empty" }
+            var read: [String] = []
+            func walk(_ node: YAMLNode) {
                 switch node {
-                case .scalar: bools.append("\(node.bool.map(String.init) ?? "-")")
+                case .scalar: read.append(node.bool.map(String.init) ?? (node.isNull ? "null" : "-"))
                 case .sequence(let sequence): sequence.forEach(walk)
-                case .mapping(let mapping): mapping.forEach { bools.append("key \($0.key.scalar?.string ?? "-")"); walk($0.value) }
-                case .alias: bools.append("alias")
+                case .mapping(let mapping): mapping.forEach { read.append("key \($0.key.string ?? "-")"); walk($0.value) }
                 }
             }
             walk(root)
-            return ((try? Yams.serialize(node: root)) ?? "unserializable") + bools.joined(separator: ",")
+            return read.joined(separator: ",")
         } catch {
-            return "error: \(error)"
+            return "\(error)"
         }
     }
 
     @Test(arguments: [
         // Keys of one text, one plain and one quoted: the spec resolver tells them apart.
-        "classes:\n  NO: {}\n  'NO': {}\n",
-        "a:\n  null: 1\n  'null': 2\n",
-        "a:\n  true: 1\n  \"true\": 2\n",
-        "a: {~: 1, '~': 2}\n",
+        ("classes:\n  NO: {}\n  'NO': {}\n", "key classes,key NO,key NO"),
+        ("a:\n  null: 1\n  'null': 2\n", "key a,key null,-,key null,-"),
+        ("a:\n  true: 1\n  \"true\": 2\n", "key a,key true,-,key true,-"),
+        ("a: {~: 1, '~': 2}\n", "key a,key ~,-,key ~,-"),
         // An explicit bool or null tag makes a plain key of the same text a duplicate.
-        "a:\n  !!bool true: 1\n  true: 2\n",
-        "a:\n  !!null null: 1\n  null: 2\n",
-        "a:\n  !<tag:yaml.org,2002:bool> yes: 1\n  yes: 2\n",
-        "%TAG !y! tag:yaml.org,2002:\n---\na:\n  !y!bool on: 1\n  on: 2\n",
-        "a:\n  [!!bool true]: 1\n  [true]: 2\n",
-        // A scalar that is a value and, through an alias, a key: its tag is resolved as a key.
-        "rule:\n  caseless: &flag true\n  *flag : x\n",
-        "a: &x {b: yes}\nc:\n  *x : 1\n",
+        ("a:\n  !!bool true: 1\n  true: 2\n", "s.yaml:3:3: duplicate key true in a mapping (keep one of them)"),
+        ("a:\n  !!null null: 1\n  null: 2\n", "s.yaml:3:3: duplicate key null in a mapping (keep one of them)"),
+        ("a:\n  !<tag:yaml.org,2002:bool> yes: 1\n  yes: 2\n", "s.yaml:3:3: duplicate key yes in a mapping (keep one of them)"),
+        ("%TAG !y! tag:yaml.org,2002:\n---\na:\n  !y!bool on: 1\n  on: 2\n", "s.yaml:5:3: duplicate key on in a mapping (keep one of them)"),
+        ("a:\n  [!!bool true]: 1\n  [true]: 2\n", "s.yaml:3:3: duplicate key (a list as key) in a mapping (keep one of them)"),
+        // `!!str` makes a plain key a string: the same key as a quoted one.
+        ("a:\n  !!str true: 1\n  'true': 2\n", "s.yaml:3:3: duplicate key true in a mapping (keep one of them)"),
+        // A scalar that is a value and, through an alias, a key: it reads the same both ways.
+        ("rule:\n  caseless: &flag true\n  *flag : x\n", "key rule,key caseless,true,key true,-"),
+        ("a: &x {b: yes}\nc:\n  *x : 1\n", "key a,key b,true,key c,key -,-"),
         // Plain duplicates, errors, empty documents, and a spec without any of the above.
-        "site: a\nsite: b\n",
-        "a: [unclosed\n",
-        "",
-        "# only a comment\n",
-        "site: lab\nversion: 1\nhosts:\n  - {name: a, classes: [A, true, 'yes', ~]}\n",
-        // `!` and `&` in scalars only: the tree is looked through and found plain.
-        "a:\n  postinst: |\n    #!/bin/sh\n    true && echo 'yes!'\n  true: 'a & b'\n  'true': x\n",
-        "a:\n  postinst: \"#!/bin/sh\"\n  on: 1\n  flag: on\n",
+        ("site: a\nsite: b\n", "s.yaml:2:1: duplicate key site in a mapping (keep one of them)"),
+        ("a: [unclosed\n", "s.yaml:2:1: not YAML: while parsing a flow sequence: did not find expected ',' or ']' (fix the YAML syntax)"),
+        ("a: *nothing\n", "s.yaml:1:4: not YAML: found undefined alias *nothing (define the anchor &nothing before its alias)"),
+        ("a: 1\n---\nb: 2\n", "s.yaml:2:1: not YAML: expected a single document in the stream: but found another document (keep one document (one ---) in the file)"),
+        ("", "empty"),
+        ("# only a comment\n", "empty"),
+        ("\u{FEFF}a: 1\n", "key a,-"),
+        ("site: lab\nversion: 1\nhosts:\n  - {name: a, classes: [A, true, 'yes', ~, Off]}\n",
+         "key site,-,key version,-,key hosts,key name,-,key classes,-,true,-,null,false"),
+        ("a:\n  postinst: |\n    #!/bin/sh\n    true && echo 'yes!'\n  true: 'a & b'\n  'true': x\n",
+         "key a,key postinst,-,key true,-,key true,-"),
+        ("a: {b: !!str yes, c: ! yes, d: \"no\"}\ne: |\n  yes\n", "key a,key b,-,key c,true,key d,-,key e,-"),
     ])
-    func sameAsTheSpecResolver(yaml: String) {
-        let fast = Self.outcome { try SpecNode.compose(yaml) }
-        let reference = Self.outcome { try Yams.compose(yaml: yaml, SpecNode.specResolver) }
-        #expect(fast == reference)
+    func composes(yaml: String, expected: String) {
+        #expect(Self.outcome(yaml) == expected)
     }
 
     @Test func quotedAndPlainClassOfOneNameIsTheSpecsDuplicate() {
@@ -74,11 +75,42 @@ import Yams
     }
 
     @Test func aliasedTreeLargerThanItsTextIsComposed() throws {
-        // Each level doubles the tree (2^40 empty lists, no scalar repeated): the walk stops
-        // within its budget and the spec resolver composes the document.
+        // Each level doubles the tree (2^16 empty lists once expanded, within the alias bound).
         var yaml = "a0: &a0 []\n"
-        for level in 1...40 { yaml += "a\(level): &a\(level) [*a\(level - 1), *a\(level - 1)]\n" }
-        let root = try #require(try SpecNode.compose(yaml))
-        #expect(root.mapping?.count == 41)
+        for level in 1...15 { yaml += "a\(level): &a\(level) [*a\(level - 1), *a\(level - 1)]\n" }
+        let root = try #require(try YAMLComposer.compose(yaml, file: "s.yaml"))
+        #expect(root.mapping?.count == 16)
+    }
+
+    @Test func nestingDeeperThanTheBoundIsAnError() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(Self.outcome("a: " + deep + "\n").hasPrefix("s.yaml:1:67: the document nests deeper than 64 levels"))
+    }
+
+    @Test func readerErrorNamesTheCharacter() {
+        #expect(Self.outcome("a: b\nc: \u{01}\n") == "s.yaml:2:4: not YAML: control characters are not allowed (#1) (YAML text has no control characters)")
+    }
+
+    /// What the emitter writes reads back to the same text, styles and bools.
+    @Test func emitterRoundTrip() throws {
+        let node = YAMLNode.mapping(.init([
+            (.scalar(.init("pattern")), .scalar(.init("\\bXen\\b 'x'", style: .singleQuoted))),
+            (.scalar(.init("reason")), .scalar(.init("two\nlines\tand é", style: .doubleQuoted))),
+            (.scalar(.init("caseless")), .scalar(.init("true"))),
+            (.scalar(.init("classes")), .sequence(.init([.scalar(.init("A")), .scalar(.init("B"))], isFlow: true))),
+            (.scalar(.init("fire")), .sequence(.init([.scalar(.init("null")), .scalar(.init("x", style: .singleQuoted))]))),
+        ]))
+        let text = try YAMLEmitter.serialize(node)
+        #expect(text == """
+            pattern: '\\bXen\\b ''x'''
+            reason: "two\\nlines\\tand \\xE9"
+            caseless: true
+            classes: [A, B]
+            fire:
+            - null
+            - 'x'
+
+            """)
+        #expect(Self.outcome(text) == "key pattern,-,key reason,-,key caseless,true,key classes,-,-,key fire,null,-")
     }
 }

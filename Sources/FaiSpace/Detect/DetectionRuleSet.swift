@@ -1,6 +1,4 @@
 // DetectionRuleSet: detection rules read from YAML (`--rules FILE`, or the site spec's `detect:` key).
-import Foundation
-import Yams
 
 /// Rules from a file or an embedded YAML node, and whether they extend or replace the built-in table.
 ///
@@ -37,7 +35,7 @@ public struct DetectionRuleSet: Sendable {
     }
 
     /// Reads rules from a YAML node inside another document (the site spec's `detect:` key).
-    public static func parse(node: Node, file: String) throws -> DetectionRuleSet {
+    public static func parse(node: YAMLNode, file: String) throws -> DetectionRuleSet {
         switch node {
         case .sequence:
             return DetectionRuleSet(rules: try parseRules(node, file: file))
@@ -59,7 +57,7 @@ public struct DetectionRuleSet: Sendable {
         }
     }
 
-    static func parseRules(_ node: Node, file: String) throws -> [DetectionRule] {
+    static func parseRules(_ node: YAMLNode, file: String) throws -> [DetectionRule] {
         guard case .sequence(let sequence) = node else {
             throw InputError.at(node, file: file, "`rules` must be a list of rules", hint: "start each rule with `- id:`")
         }
@@ -82,12 +80,12 @@ public struct DetectionRuleSet: Sendable {
     /// The keys of one `also:` condition: a source, its test and its examples.
     static let conditionKeys = ["source", "pattern", "caseless", "equals", "present", "examples"]
 
-    static func parseRule(_ node: Node, file: String) throws -> DetectionRule {
+    static func parseRule(_ node: YAMLNode, file: String) throws -> DetectionRule {
         let fields = try SpecNode(node, file: file).mapping("a rule", known: ruleKeys)
-        func required(_ name: String) throws -> Node {
+        func required(_ name: String) throws -> YAMLNode {
             try fields.required(name).node
         }
-        func string(_ value: Node, _ name: String) throws -> String {
+        func string(_ value: YAMLNode, _ name: String) throws -> String {
             guard case .scalar(let scalar) = value else {
                 throw InputError.at(value, file: file, "`\(name)` must be a string")
             }
@@ -135,8 +133,8 @@ public struct DetectionRuleSet: Sendable {
     }
 
     /// The one test of a rule or condition: `pattern` (with `caseless`), `equals` or `present`.
-    static func parseTest(_ fields: SpecMapping, source: EvidenceSource, node: Node, file: String) throws -> RuleTest {
-        func string(_ value: Node, _ name: String) throws -> String {
+    static func parseTest(_ fields: SpecMapping, source: EvidenceSource, node: YAMLNode, file: String) throws -> RuleTest {
+        func string(_ value: YAMLNode, _ name: String) throws -> String {
             guard case .scalar(let scalar) = value else {
                 throw InputError.at(value, file: file, "`\(name)` must be a string")
             }
@@ -184,7 +182,7 @@ public struct DetectionRuleSet: Sendable {
     }
 
     /// The `also:` list: further evidence a rule needs at the same time, each with its examples.
-    static func parseConditions(_ node: Node, file: String) throws -> [RuleCondition] {
+    static func parseConditions(_ node: YAMLNode, file: String) throws -> [RuleCondition] {
         guard case .sequence(let sequence) = node, !sequence.isEmpty else {
             throw InputError.at(node, file: file, "`also` must be a non-empty list of conditions",
                                 hint: "each condition has `source`, one test and `examples`")
@@ -208,7 +206,7 @@ public struct DetectionRuleSet: Sendable {
 
     /// Stops at the first example a rule or condition disagrees with: `ignores` starts the
     /// message for a fire example the test ignores, `holds` for a quiet one it holds on.
-    static func refuse(_ failing: (fire: [String?], quiet: [String?]), at node: Node, file: String,
+    static func refuse(_ failing: (fire: [String?], quiet: [String?]), at node: YAMLNode, file: String,
                        ignores: String, holds: String) throws {
         func quoted(_ example: String?) -> String { example.map { "`\($0)`" } ?? "(source absent)" }
         if let example = failing.fire.first {
@@ -219,8 +217,8 @@ public struct DetectionRuleSet: Sendable {
         }
     }
 
-    static func classList(_ node: Node, _ name: String, file: String) throws -> [String] {
-        let items: [Node]
+    static func classList(_ node: YAMLNode, _ name: String, file: String) throws -> [String] {
+        let items: [YAMLNode]
         switch node {
         case .scalar: items = [node]
         case .sequence(let sequence): items = Array(sequence)
@@ -235,7 +233,7 @@ public struct DetectionRuleSet: Sendable {
         }
     }
 
-    static func parseExamples(_ node: Node, file: String) throws -> RuleExamples {
+    static func parseExamples(_ node: YAMLNode, file: String) throws -> RuleExamples {
         guard case .mapping(let mapping) = node else {
             throw InputError.at(node, file: file, "`examples` must be a mapping with `fire` and `quiet` lists")
         }
@@ -248,7 +246,7 @@ public struct DetectionRuleSet: Sendable {
                 guard case .scalar(let scalar) = item else {
                     throw InputError.at(item, file: file, "an example must be a string (or null: source absent)")
                 }
-                return item.null != nil && scalar.style == .plain ? nil : scalar.string
+                return item.isNull ? nil : scalar.string
             }
             switch key.string {
             case "fire": fire = texts
@@ -268,8 +266,8 @@ public struct DetectionRuleSet: Sendable {
 extension InputError {
     /// The position of a YAML node, moved `offset` characters into a one-line scalar
     /// (past its opening quote), so a pattern error points at the offending character.
-    static func location(of node: Node, file: String, offset: Int = 0) -> SourceLocation {
-        guard let mark = node.mark else { return SourceLocation(file: file) }
+    static func location(of node: YAMLNode, file: String, offset: Int = 0) -> SourceLocation {
+        let mark = node.mark
         var column = mark.column
         if case .scalar(let scalar) = node {
             if scalar.style == .singleQuoted || scalar.style == .doubleQuoted { column += 1 }
@@ -278,7 +276,7 @@ extension InputError {
         return SourceLocation(file: file, line: mark.line, column: column)
     }
 
-    static func at(_ node: Node, file: String, _ message: String, hint: String? = nil) -> InputError {
+    static func at(_ node: YAMLNode, file: String, _ message: String, hint: String? = nil) -> InputError {
         InputError(location(of: node, file: file), message, hint: hint)
     }
 }
@@ -288,50 +286,45 @@ extension DetectionRuleSet {
     /// `builtin: false` plus every rule. `faigen detect --print-rules` prints the effective
     /// table this way, as a starting point for a site's own rules file.
     public static func yaml(for rules: [DetectionRule]) throws -> String {
-        func text(_ value: String) -> Node {
+        func text(_ value: String) -> YAMLNode {
             // Single quotes keep a PCRE2 pattern's backslashes as they are; line breaks need double quotes.
-            Node(value, Tag(.str), value.contains("\n") || value.contains("\t") ? .doubleQuoted : .singleQuoted)
+            .scalar(.init(value, style: value.contains("\n") || value.contains("\t") ? .doubleQuoted : .singleQuoted))
         }
-        func plain(_ value: String) -> Node { Node(value, Tag(.str), .plain) }
-        func list(_ values: [String]) -> Node { Node(values.map(plain), Tag(.seq), .flow) }
-        func examples(_ values: [String?]) -> Node {
-            Node(values.map { $0.map(text) ?? Node("null", Tag(.null), .plain) }, Tag(.seq), .block)
+        func plain(_ value: String) -> YAMLNode { .scalar(.init(value)) }
+        func list(_ values: [String]) -> YAMLNode { .sequence(.init(values.map(plain), isFlow: true)) }
+        func examples(_ values: [String?]) -> YAMLNode {
+            .sequence(.init(values.map { $0.map(text) ?? plain("null") }))
         }
-        func test(_ test: RuleTest) -> [(Node, Node)] {
+        func test(_ test: RuleTest) -> [(key: YAMLNode, value: YAMLNode)] {
             switch test {
             case .pattern(let pattern):
-                return [(plain("pattern"), text(pattern.pattern))]
-                    + (pattern.caseless ? [(plain("caseless"), Node("true", Tag(.bool), .plain))] : [])
+                return [(plain("pattern"), text(pattern.pattern))] + (pattern.caseless ? [(plain("caseless"), plain("true"))] : [])
             case .equals(let value):
                 return [(plain("equals"), text(value))]
             case .present(let flag):
-                return [(plain("present"), Node(flag ? "true" : "false", Tag(.bool), .plain))]
+                return [(plain("present"), plain(flag ? "true" : "false"))]
             }
         }
-        func examplePair(_ value: RuleExamples) -> (Node, Node) {
-            (plain("examples"), Node([
-                (plain("fire"), examples(value.fire)), (plain("quiet"), examples(value.quiet)),
-            ], Tag(.map), .block))
+        func examplePair(_ value: RuleExamples) -> (key: YAMLNode, value: YAMLNode) {
+            (plain("examples"), .mapping(.init([(plain("fire"), examples(value.fire)), (plain("quiet"), examples(value.quiet))])))
         }
-        let nodes: [Node] = rules.map { rule in
-            var pairs: [(Node, Node)] = [(plain("id"), plain(rule.id)), (plain("source"), plain(rule.source.rawValue))]
+        let nodes: [YAMLNode] = rules.map { rule in
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = [(plain("id"), plain(rule.id)), (plain("source"), plain(rule.source.rawValue))]
             pairs += test(rule.test)
             if !rule.also.isEmpty {
-                let conditions = rule.also.map { condition in
-                    Node([(plain("source"), plain(condition.source.rawValue))] + test(condition.test)
-                         + [examplePair(condition.examples)], Tag(.map), .block)
+                let conditions: [YAMLNode] = rule.also.map { condition in
+                    .mapping(.init([(plain("source"), plain(condition.source.rawValue))] + test(condition.test)
+                                   + [examplePair(condition.examples)]))
                 }
-                pairs.append((plain("also"), Node(conditions, Tag(.seq), .block)))
+                pairs.append((plain("also"), .sequence(.init(conditions))))
             }
             pairs.append((plain("classes"), list(rule.classes)))
             if !rule.unless.isEmpty { pairs.append((plain("unless"), list(rule.unless))) }
             pairs.append((plain("reason"), text(rule.reason)))
             pairs.append(examplePair(rule.examples))
-            return Node(pairs, Tag(.map), .block)
+            return .mapping(.init(pairs))
         }
-        let document = Node([
-            (plain("builtin"), Node("false", Tag(.bool), .plain)), (plain("rules"), Node(nodes, Tag(.seq), .block)),
-        ], Tag(.map), .block)
-        return try Yams.serialize(node: document, width: -1)
+        let document = YAMLNode.mapping(.init([(plain("builtin"), plain("false")), (plain("rules"), .sequence(.init(nodes)))]))
+        return try YAMLEmitter.serialize(document)
     }
 }

@@ -1,6 +1,7 @@
 // FactsSnapshot: copy this machine's evidence into the `--root` layout, for bug reports and tests.
 import CCPUID
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Writes a snapshot that `faigen detect --root DIR` reads back as this machine's evidence:
 /// the raw files under their paths, the kernel log as `var/log/dmesg`, the CPUID signature as
@@ -19,10 +20,10 @@ public enum FactsSnapshot {
     public static func save(to directory: String, logDirectory: String?) throws -> Report {
         let fileManager = FileManager.default
         let target = URL(fileURLWithPath: directory)
-        var isDirectory: ObjCBool = false
-        let exists = fileManager.fileExists(atPath: target.path, isDirectory: &isDirectory)
+        let kind = try FileSystem.status(target.path)?.kind
+        let exists = kind != nil
         if exists {
-            guard isDirectory.boolValue, (try? fileManager.contentsOfDirectory(atPath: target.path))?.isEmpty == true else {
+            guard kind == .directory, (try? FileSystem.listDirectory(target.path))?.isEmpty == true else {
                 throw InputError(file: directory, "the snapshot directory exists and is not empty",
                                  hint: "name a new or empty directory")
             }
@@ -43,7 +44,7 @@ public enum FactsSnapshot {
             throw error
         } catch {
             try? fileManager.removeItem(at: staging)
-            throw InputError(file: directory, "cannot write the snapshot: \(error.localizedDescription)",
+            throw InputError(file: directory, "cannot write the snapshot: \(error)",
                              hint: "check that the directory is writable")
         }
     }

@@ -1,6 +1,6 @@
 // LinePattern: a PCRE2 pattern with pcre2grep's meaning, "matches some line of the text", made fast and bounded.
 import Dispatch
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
 // ClassScriptSandbox: runs a config space's class scripts and defclass hooks for one host inside private namespaces, and reads back what each did.
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,5 +1,5 @@
 // ClassScriptReading: which classes the class scripts of a config space give a host, read from their text without running them.
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -88,7 +88,7 @@ public struct ClassScriptReading: Sendable {
             if let hash = line.firstIndex(of: "#"), hash == line.startIndex || line[line.index(before: hash)].isWhitespace {
                 line = line[..<hash]
             }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = String(line.trimmingBlanks())
             if trimmed.isEmpty { continue }
             let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             if var current = arms, depth == 1 {
@@ -100,15 +100,15 @@ public struct ClassScriptReading: Sendable {
                 }
                 var body = Substring(trimmed)
                 if !armOpen, let close = Self.armPatternEnd(body) {
-                    let patterns = body[..<close].trimmingCharacters(in: CharacterSet(charactersIn: "( \t"))
-                    current.append(Arm(patterns: patterns.split(separator: "|").map { Self.unquoted($0.trimmingCharacters(in: .whitespaces)) },
+                    let patterns = body[..<close].trimming { $0 == "(" || $0 == " " || $0 == "\t" }
+                    current.append(Arm(patterns: patterns.split(separator: "|").map { Self.unquoted(String($0.trimmingBlanks())) },
                                        printed: []))
                     armOpen = true
                     body = body[body.index(after: close)...]
                 }
                 if armOpen {
                     let ends = body.contains(";;")
-                    let statement = ends ? String(body[..<body.range(of: ";;")!.lowerBound]) : String(body)
+                    let statement = ends ? String(body[..<body.firstRange(of: ";;")!.lowerBound]) : String(body)
                     // Command by command, so `if X; then echo A; fi` counts as nested.
                     for command in statement.split(separator: ";") {
                         if armDepth == 0, let names = Self.echoedClasses(command) {

@@ -272,7 +272,7 @@ enum FileSystem {
     /// Whether a directory entry is a temporary file or symlink faigen left behind when it was
     /// killed before the rename (`.NAME.faigen-XXXXXX`, `.NAME.faigen-PID-N`).
     static func isTemporaryName(_ name: String) -> Bool {
-        guard name.hasPrefix("."), let marker = name.range(of: ".faigen-", options: .backwards),
+        guard name.hasPrefix("."), let marker = name.lastRange(of: ".faigen-"),
               marker.lowerBound > name.index(after: name.startIndex) else { return false }
         // mkstemp's six letters and digits, or PID-ATTEMPT: nothing a user names a file.
         let tail = name[marker.upperBound...]

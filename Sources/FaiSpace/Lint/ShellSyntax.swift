@@ -1,5 +1,5 @@
 // ShellSyntax: which shell runs a script (from its #! line), and that shell's -n verdict on it.
-import Foundation
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -16,11 +16,11 @@ public struct Shebang: Sendable, Hashable {
     public init?(_ bytes: some Collection<UInt8>) {
         guard bytes.starts(with: [0x23, 0x21]) else { return nil }  // "#!"
         let firstLine = bytes.dropFirst(2).prefix { $0 != 0x0A }
-        let text = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let text = String(String(decoding: firstLine, as: UTF8.self).trimmingBlanks())
         let parts = text.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
         guard let first = parts.first else { return nil }
         interpreter = String(first)
-        argument = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : nil
+        argument = parts.count > 1 ? String(parts[1].trimmingBlanks()) : nil
     }
 
     /// The program that ends up running the script: `bash` for `#!/usr/bin/env bash`.
@@ -88,11 +88,11 @@ public enum ShellSyntax {
             if rest.hasPrefix("line ") { rest = rest.dropFirst(5) }
             let digits = rest.prefix { $0.isASCII && $0.isNumber }
             guard let number = Int(digits), rest.dropFirst(digits.count).hasPrefix(":") else { continue }
-            let message = rest.dropFirst(digits.count + 1).trimmingCharacters(in: .whitespaces)
+            let message = String(rest.dropFirst(digits.count + 1).trimmingBlanks())
             if message.hasPrefix("warning:") { continue }
             return ShellSyntaxError(line: min(max(number, 1), max(lineCount, 1)), message: message)
         }
-        let message = lines.first { !$0.isEmpty }?.replacingOccurrences(of: file + ": ", with: "")
+        let message = lines.first { !$0.isEmpty }?.replacing(file + ": ", with: "")
         return ShellSyntaxError(line: 1, message: message ?? "the shell rejected the script")
     }
 }

@@ -4,6 +4,6 @@ enum ShellWord {
     /// `value` as one POSIX shell word that expands to exactly itself: single quotes,
     /// each embedded `'` written as `'\''`. Nothing inside single quotes is special.
     static func quoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+        "'" + value.replacing("'", with: #"'\''"#) + "'"
     }
 }

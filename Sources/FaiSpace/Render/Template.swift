@@ -1,5 +1,5 @@
 // Template: a text from config-templates/ with @NAME@ placeholders, and how to fill it.
-import Foundation
+import FoundationEssentials
 
 /// One template, named by its path under config-templates/ (`class/60-detect-XenServer`).
 ///
@@ -133,32 +133,32 @@ public struct TemplateSet: Sendable {
     /// A file there that is no template faigen knows is an error: a typo in its
     /// name would otherwise be ignored silently.
     public static func overriding(with directory: URL) throws(InputError) -> TemplateSet {
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InputError(file: directory.path, "the templates directory does not exist",
+        let base = directory.path
+        guard try FileSystem.status(base)?.kind == .directory else {
+            throw InputError(file: base, "the templates directory does not exist",
                              hint: "give --templates a directory laid out like config-templates/")
         }
         var set = embedded
-        guard let walker = fm.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            throw InputError(file: directory.path, "cannot read the templates directory")
-        }
-        let base = directory.standardizedFileURL.path
-        for case let url as URL in walker {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
-            let path = url.standardizedFileURL.path
-            let name = String(path.dropFirst(base.count).drop { $0 == "/" })
-            guard set.templates[name] != nil else {
-                throw InputError(file: path, "not a template faigen knows",
-                                 hint: "templates are: \(embedded.templates.keys.sorted().joined(separator: ", "))")
+        // Every regular file under the directory (symlinks are not followed), by its relative name.
+        var pending = [""]
+        while let relative = pending.popLast() {
+            for entry in try FileSystem.listDirectory(relative.isEmpty ? base : base.joiningPath(relative)) {
+                let name = relative.isEmpty ? entry : relative + "/" + entry
+                let path = base.joiningPath(name)
+                switch try FileSystem.status(path)?.kind {
+                case .directory?: pending.append(name); continue
+                case .regular?: break
+                default: continue
+                }
+                guard set.templates[name] != nil else {
+                    throw InputError(file: path, "not a template faigen knows",
+                                     hint: "templates are: \(embedded.templates.keys.sorted().joined(separator: ", "))")
+                }
+                guard let text = String(validating: try FileSystem.readFile(path), as: UTF8.self) else {
+                    throw InputError(file: path, "the template is not UTF-8 text")
+                }
+                set.templates[name] = Template(name: name, text: text, origin: path)
             }
-            guard let data = fm.contents(atPath: path) else {
-                throw InputError(file: path, "cannot read the template")
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw InputError(file: path, "the template is not UTF-8 text")
-            }
-            set.templates[name] = Template(name: name, text: text, origin: path)
         }
         return set
     }

@@ -356,7 +356,7 @@ extension SpecNode {
     func configSource() throws(InputError) -> String {
         let url = try string("config_src")
         let method = String(url.prefix { $0 != "+" && $0 != ":" })
-        guard let schemeEnd = url.range(of: "://"), BootSpec.configMethods.contains(method),
+        guard let schemeEnd = url.firstRange(of: "://"), BootSpec.configMethods.contains(method),
               url.utf8.count <= 1024, url.distance(from: schemeEnd.upperBound, to: url.endIndex) > 0,
               url.utf8.allSatisfy({ Validate.isAlphanumeric($0) || "_.:/+@%~=,?#-".utf8.contains($0) }) else {
             throw error("invalid config_src '\(url)'",

@@ -1,5 +1,5 @@
 // SiteSpec: the declarative description of a site that `faigen render` turns into config-space files.
-import Foundation
+import FoundationEssentials
 
 /// A site spec, read from YAML; docs/spec.md describes every key with an example.
 ///

@@ -1,5 +1,4 @@
 // SiteSpecSections: reading the spec's classes, detect, grub_legacy, ganeti, nfsroot and hosts keys.
-import Yams
 
 extension SpecNode {
     /// The node as a mapping in file order, each key with its own node: for keys the

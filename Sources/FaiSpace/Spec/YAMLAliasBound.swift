@@ -1,45 +1,19 @@
-// YAMLAliasBound: what anchors and aliases may cost a YAML document, checked on libyaml's events before it is composed.
-// CYaml is the libyaml that Yams builds and links; its event parser is the only way to see an
-// alias before Yams composes the tree, and composing is where an alias bomb costs its time.
-import CYaml
+// YAMLAliasBound: what anchors and aliases may cost a YAML document, checked on libyaml's events as they are composed.
+import CLibYAML
 
 /// The bound on alias expansion, as serious YAML loaders keep one (SnakeYAML's alias and
 /// nesting limits, go-yaml's alias ratio): with `a: &a [x, x]`, `b: &b [*a, *a]`, ... each
-/// level doubles what the document stands for, and Yams compares mapping keys by value, so
-/// nine levels used as a key cost minutes. Every spec and rules file is composed by
-/// ``SpecNode/parse(yaml:file:)``, which checks this first; docs/spec.md documents the limits.
+/// level doubles what the document stands for, and mapping keys are compared by value, so
+/// nine levels used as a key would cost minutes. ``YAMLComposer`` (which every spec and rules
+/// file goes through) hands each event to a ``Walk`` before it composes it, so the alias that
+/// passes a limit is an error before anything is expanded; docs/spec.md documents the limits.
 enum YAMLAliasBound {
     /// Nodes that aliases may add to a document, counting each alias as a copy of its anchor's node.
     static let maxAliasedNodes = 1_000_000
     /// How deep a document may nest once its aliases are expanded.
     static let maxDepth = 64
 
-    /// Throws at the first alias that takes the document past either limit. Text without both
-    /// `&` and `*` has no alias that names an anchor and is not looked at; text libyaml cannot
-    /// parse is left to the composer, which reports the syntax error.
-    static func check(_ yaml: String, file: String) throws(InputError) {
-        guard yaml.utf8.contains(UInt8(ascii: "&")), yaml.utf8.contains(UInt8(ascii: "*")) else { return }
-        var text = yaml
-        let failure: InputError? = text.withUTF8 { bytes in
-            var parser = yaml_parser_t()
-            guard yaml_parser_initialize(&parser) == 1 else { return nil }
-            defer { yaml_parser_delete(&parser) }
-            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-            yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
-            var walk = Walk()
-            var event = yaml_event_t()
-            while yaml_parser_parse(&parser, &event) == 1 {
-                defer { yaml_event_delete(&event) }
-                if event.type == YAML_STREAM_END_EVENT { return nil }
-                if let problem = walk.take(event) {
-                    return InputError(file: file, line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1,
-                                      problem, hint: "YAML aliases may add at most \(maxAliasedNodes) nodes and nest \(maxDepth) levels deep; write the repeated part out, or use fewer aliases")
-                }
-            }
-            return nil
-        }
-        if let failure { throw failure }
-    }
+    static let hint = "YAML aliases may add at most \(maxAliasedNodes) nodes and nest \(maxDepth) levels deep; write the repeated part out, or use fewer aliases"
 
     /// Node sizes and depths as the events come.
     struct Walk {

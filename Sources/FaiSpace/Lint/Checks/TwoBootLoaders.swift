@@ -1,5 +1,5 @@
 // TwoBootLoaders: a class script that gives grub-legacy hosts (XenServer guests) a second boot loader.
-import Foundation
+import FoundationEssentials
 
 /// Finds the classes whose package lists install `grub-legacy` (faigen's `grub_legacy` class,
 /// XENSERVER) and the classes that install GRUB 2 (`grub-pc`, `grub-efi*`) or run
@@ -50,7 +50,7 @@ public struct TwoBootLoaders: LintCheck {
         [
             // The fixed lines; and without a grub-legacy class nothing conflicts.
             LintExample(["class/60-detect-XenServer": .script(Self.detect),
-                         "class/60-misc": .script(Self.misc.replacingOccurrences(of: "    echo GRUB_", with: "    ifclass XENSERVER || echo GRUB_")),
+                         "class/60-misc": .script(Self.misc.replacing("    echo GRUB_", with: "    ifclass XENSERVER || echo GRUB_")),
                          "package_config/XENSERVER": .text(Self.grubLegacyList),
                          "package_config/DEBIAN": .text(Self.debianList)]),
             LintExample(["class/60-misc": .script(Self.misc),
@@ -153,11 +153,11 @@ public struct TwoBootLoaders: LintCheck {
     /// `legacyClass`: `    echo GRUB_PC` → `    ifclass XENSERVER || echo GRUB_PC`,
     /// `echo "FAIBASE GRUB_PC" ;;` → `echo "FAIBASE"; ifclass XENSERVER || echo GRUB_PC ;;`.
     static func fixedLine(_ line: String, printing name: String, unless legacyClass: String) -> String {
-        guard let echoRange = line.range(of: "echo") else { return line }
+        guard let echoRange = line.firstRange(of: "echo") else { return line }
         let prefix = line[..<echoRange.lowerBound]
         var rest = line[echoRange.upperBound...]
         var suffix = ""
-        if let end = rest.range(of: ";;") {
+        if let end = rest.firstRange(of: ";;") {
             suffix = " " + rest[end.lowerBound...].trimmingPrefix(while: \.isWhitespace)
             rest = rest[..<end.lowerBound]
         }
