@@ -75,12 +75,11 @@ public enum BuildPublisher {
     }
 
     private static func makeTemporaryDirectory(in output: String) throws(InputError) -> String {
-        var template = Array(output.joiningPath(temporaryPrefix + "XXXXXX").utf8CString)
-        guard mkdtemp(&template) != nil else {
+        guard let made = FileSystem.makeTemporaryDirectory(prefix: output.joiningPath(temporaryPrefix)) else {
             throw InputError(file: output, "cannot create a directory in it: \(FileSystem.errorText())",
                              hint: "give an --output directory faigen can write")
         }
-        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return made
     }
 
     /// Removes a temporary build directory: it holds only the build's files and their temporaries.

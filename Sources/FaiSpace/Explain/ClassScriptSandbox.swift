@@ -206,12 +206,10 @@ public enum ClassScriptSandbox {
     }
 
     private static func makeScratch(_ name: String) throws(InputError) -> String {
-        var template = Array("/tmp/faigen-explain-\(name).XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        guard made != nil else {
+        guard let made = FileSystem.makeTemporaryDirectory(prefix: "/tmp/faigen-explain-\(name).") else {
             throw InputError(file: "/tmp", "cannot make a scratch directory: \(FileSystem.errorText())")
         }
-        return String(cString: template)
+        return made
     }
 
     private static func write(_ path: String, _ text: String) throws(InputError) {

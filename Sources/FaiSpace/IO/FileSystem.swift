@@ -24,6 +24,14 @@ struct FileStatus {
 enum FileSystem {
     static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
+    /// `mkdtemp`: a new mode-0700 directory named `prefix` plus six random characters; nil
+    /// (with `errno` set) when it cannot be made.
+    static func makeTemporaryDirectory(prefix: String) -> String? {
+        var template = Array((prefix + "XXXXXX").utf8CString)
+        guard mkdtemp(&template) != nil else { return nil }
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// `lstat`; nil when nothing is there.
     static func status(_ path: String) throws(InputError) -> FileStatus? {
         var info = stat()

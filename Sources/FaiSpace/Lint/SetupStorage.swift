@@ -72,9 +72,7 @@ public enum SetupStorage {
         guard !files.isEmpty, isInstalled else { return none }
         let asRoot = geteuid() == 0
         if asRoot, access(setpriv, X_OK) != 0 { return none }
-        var template = Array("/tmp/faigen-setup-storage-XXXXXX".utf8CString)
-        guard mkdtemp(&template) != nil else { return none }
-        let scratch = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let scratch = FileSystem.makeTemporaryDirectory(prefix: "/tmp/faigen-setup-storage-") else { return none }
         defer { removeScratch(scratch) }
         guard chmod(scratch, 0o755) == 0, mkdir(scratch + "/in", 0o755) == 0, mkdir(scratch + "/log", 0o700) == 0 else { return none }
         if asRoot { _ = chown(scratch + "/log", 65534, 65534) }
