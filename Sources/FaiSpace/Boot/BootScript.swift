@@ -11,11 +11,7 @@ func shellAssignment(_ name: String, _ value: String) -> String {
     return literal + "\(name)=\(ShellWord.quoted(value))"
 }
 
-/// The first lines of a generated script: the interpreter, the header comment (control
-/// characters of the spec's path shown as `?`, so that it stays one comment line), `set -eu`.
+/// The first lines of a generated script: the interpreter, the header comment, `set -eu`.
 func shellHeader(_ site: BootSite, _ what: String) -> String {
-    let header = String(String.UnicodeScalarView(site.header("#", what).dropLast().unicodeScalars.map {
-        $0.value < 0x20 || $0.value == 0x7F ? "?" : $0
-    }))
-    return "#!/bin/sh\n" + header + "\nset -eu\n\n"
+    "#!/bin/sh\n" + site.header("#", what) + "set -eu\n\n"
 }

@@ -1,6 +1,11 @@
 // Text: the few string operations faigen took from full Foundation, in the standard library (no ICU).
 
 extension StringProtocol {
+    /// The text with each control character (which would end or garble a comment line) shown as `?`.
+    func controlCharactersShown() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+    }
+
     /// The text without leading and trailing blanks: spaces and tabs (what Foundation's
     /// `CharacterSet.whitespaces` trims), never line breaks.
     func trimmingBlanks() -> SubSequence {
