@@ -62,13 +62,7 @@ struct Detect: ParsableCommand {
         }
         let evidence: Evidence
         if let root {
-            guard root.withCString({ path in
-                var info = stat()
-                return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-            }) else {
-                throw InputError(file: root, "--root is not a directory", hint: "give a snapshot made by `faigen facts save DIR`")
-            }
-            evidence = Evidence.collect(root: root, sources: table.sources)
+            evidence = try Evidence.collect(snapshot: root, sources: table.sources)
         } else {
             // FAI's log directory: the kernel log's last fallback. getenv, not ProcessInfo: no dictionary.
             evidence = Evidence.collectLive(sources: table.sources, logDirectory: getenv("LOGDIR").map { String(cString: $0) })

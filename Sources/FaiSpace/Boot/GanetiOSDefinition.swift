@@ -19,6 +19,7 @@ enum GanetiOSDefinition {
 
     static func files(_ site: BootSite) -> [GeneratedFile] {
         guard let os = site.spec.ganetiOS else { return [] }
+        let header = site.header("#", "the Ganeti OS definition fai (docs/ganeti.md)")
         var files = [
             textFile("\(osDirectory)/ganeti_api_version", "20\n"),
             textFile("\(osDirectory)/variants.list", os.variants.map { $0.name + "\n" }.joined()),
@@ -28,12 +29,12 @@ enum GanetiOSDefinition {
 
                 """),
             textFile("\(osDirectory)/common.sh", "# shellcheck shell=sh\n# common.sh: what create, import, export, rename and verify share; sourced, not run\n"
-                + site.header("#", "the Ganeti OS definition fai (docs/ganeti.md)") + commonScript),
+                + header + commonScript),
             textFile("\(configDirectory)/defaults", defaults(site, os)),
         ]
         for (name, body) in scripts {
             files.append(GeneratedFile(path: "\(osDirectory)/\(name)",
-                                       contents: Array(("#!/bin/sh\n# \(name): \(body.summary)\n" + site.header("#", "the Ganeti OS definition fai (docs/ganeti.md)") + body.text).utf8),
+                                       contents: Array(("#!/bin/sh\n# \(name): \(body.summary)\n" + header + body.text).utf8),
                                        mode: 0o755))
         }
         for variant in os.variants {

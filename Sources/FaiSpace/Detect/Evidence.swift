@@ -99,6 +99,15 @@ public struct Evidence: Sendable {
         readings[source] ?? .absent
     }
 
+    /// ``collect(root:sources:)`` for the snapshot `faigen detect --root DIR` names: a path
+    /// that is no directory (symlinks followed) is an error, as no snapshot is empty evidence.
+    public static func collect(snapshot root: String, sources: some Sequence<EvidenceSource>) throws(InputError) -> Evidence {
+        guard FileSystem.resolvedStatus(root)?.kind == .directory else {
+            throw InputError(file: root, "--root is not a directory", hint: "give a snapshot made by `faigen facts save DIR`")
+        }
+        return collect(root: root, sources: sources)
+    }
+
     /// Reads `sources` from under `root`, the `--root DIR` snapshot layout of DESIGN.md.
     public static func collect(root: String, sources: some Sequence<EvidenceSource>) -> Evidence {
         var evidence = Evidence()
