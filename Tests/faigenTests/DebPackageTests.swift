@@ -1,6 +1,7 @@
 // DebPackageTests: the Debian package builds (dpkg-deb, lintian without errors), installs with
 // dpkg into a throwaway root through the README's fai-make-nfsroot hook, and there faigen runs,
-// `man faigen-render` renders, and bash completes `faigen ren<TAB>` to `render`.
+// `man faigen-render` renders, the default site's spec in examples/ renders, and bash completes
+// `faigen ren<TAB>` to `render`.
 import FaiSpace
 import Foundation
 import Testing
@@ -65,6 +66,17 @@ private func throwawayRoot(in directory: URL) throws -> URL {
                                                 root.path])
     #expect(version.status == 0, "\(version.stderr)")
     #expect(version.stdout == FaigenVersion.string + "\n")
+
+    // The default site's spec is in examples/, byte for byte the one built into faigen, and the
+    // installed faigen renders it there as an admin would after copying it.
+    let example = root.appendingPathComponent("usr/share/doc/faigen/examples/faigen.yaml")
+    #expect((try? String(contentsOf: example, encoding: .utf8)) == defaultSiteSpec, "examples/faigen.yaml is the default site")
+    let rendered = try run("/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-ec",
+                                                 "mount -t proc proc \"$0/proc\"; exec /usr/sbin/chroot \"$0\" /usr/bin/faigen render --spec /usr/share/doc/faigen/examples/faigen.yaml /srv/fai/config",
+                                                 root.path])
+    #expect(rendered.status == 0, "\(rendered.stderr)")
+    #expect(rendered.stdout.hasPrefix("rendered site starter 1 into /srv/fai/config: 22 written"), "\(rendered.stdout)")
+    #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("srv/fai/config/class/60-detect-XenServer").path))
 
     // man finds faigen-render by name in the installed tree and renders it (no roff left over).
     let man = try run("/usr/bin/man", ["faigen-render"], environment: [
