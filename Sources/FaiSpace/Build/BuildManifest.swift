@@ -23,6 +23,28 @@ enum BuildManifest {
         return Dictionary(zip(files.map(\.path), digests), uniquingKeysWith: { first, _ in first })
     }
 
+    /// `manifest`, the ``contents(_:hashes:mtime:)`` of some entries, with the lines of `added`
+    /// put where they sort: before the line of the entry at `index` of those entries. The same
+    /// bytes as the contents of all of them, without making every other line again.
+    static func inserting(_ added: [TreeEntry], at index: Int, into manifest: [UInt8], hashes: [String: String],
+                          mtime: Int64) -> [UInt8] {
+        // Two lines of header, then one line per entry.
+        var offset = manifest.startIndex
+        var lines = 0
+        while lines < index + 2, let newline = manifest[offset...].firstIndex(of: 0x0A) {
+            offset = newline + 1
+            lines += 1
+        }
+        var inserted: [UInt8] = []
+        let time = Array(" time=\(mtime).0".utf8)
+        for entry in added { appendLine(&inserted, entry, hashes: hashes, time: time) }
+        var out = Array(manifest[..<offset])
+        out.reserveCapacity(manifest.count + inserted.count)
+        out += inserted
+        out += manifest[offset...]
+        return out
+    }
+
     static func contents(_ entries: [TreeEntry], hashes: [String: String], mtime: Int64) -> [UInt8] {
         // The root first, without mode or time: it is FAI's $FAI, made before the archive is unpacked.
         var out: [UInt8] = Array("#mtree\n. type=dir\n".utf8)

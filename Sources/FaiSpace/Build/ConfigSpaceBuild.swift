@@ -59,19 +59,20 @@ public struct ConfigSpaceBuild: Sendable {
         let gitBase = base.map { Self.gitModes($0, changed: &normalized) }
         let rendered = try RenderWriter.renderedEntries(base: gitBase, generated: generated)
         var content = Self.withParentDirectories(rendered)
-        let hashes = BuildManifest.hashes(content)
-        contentHash = sha256Hex(BuildManifest.contents(content, hashes: hashes, mtime: mtime))
+        var hashes = BuildManifest.hashes(content)
+        let contentManifest = BuildManifest.contents(content, hashes: hashes, mtime: mtime)
+        contentHash = sha256Hex(contentManifest)
         version = siteVersion + "-" + contentHash.prefix(Self.shortHashLength)
         // The version file is added after the hash it carries was taken.
         let versionFile = ConfigFile(path: Self.versionPath, contents: Array((version + "\n").utf8), mode: 0o644)
         let added: [TreeEntry] = content.contains { $0.path == ".faigen" } ? [.file(versionFile)]
             : [.directory(Directory(path: ".faigen", mode: 0o755)), .file(versionFile)]
-        content.insert(contentsOf: added, at: content.firstIndex { $0.path > ".faigen" } ?? content.endIndex)
-        var allHashes = hashes
-        allHashes[Self.versionPath] = sha256Hex(versionFile.contents)
+        let place = content.firstIndex { $0.path > ".faigen" } ?? content.endIndex
+        content.insert(contentsOf: added, at: place)
+        hashes[Self.versionPath] = sha256Hex(versionFile.contents)
         entries = content
         let archive = Gzip.compress(Tar.archive(content, mtime: mtime))
-        let manifest = BuildManifest.contents(content, hashes: allHashes, mtime: mtime)
+        let manifest = BuildManifest.inserting(added, at: place, into: contentManifest, hashes: hashes, mtime: mtime)
         let sums = [(Self.manifestName, manifest), (Self.archiveName, archive)]
             .map { "\(sha256Hex($0.1))  \($0.0)\n" }.joined()
         files = [(Self.archiveName, archive), (Self.manifestName, manifest), (Self.sumsName, Array(sums.utf8))]

@@ -18,31 +18,42 @@ public enum Tar {
 
     /// The tar bytes of `entries` (paths relative, sorted by the caller), every mtime `mtime`.
     public static func archive(_ entries: [TreeEntry], mtime: Int64) -> [UInt8] {
-        var size = record
-        for entry in entries {
-            size += 3 * block + entry.path.utf8.count
-            if case .file(let file) = entry { size += file.contents.count + block }
+        // An entry's bytes depend on it alone and end on a block boundary: chunks of entries
+        // are written on every core, then joined in order.
+        let chunk = 256
+        let parts = Parallel.map((entries.count + chunk - 1) / chunk, minimumChunk: 1) { index in
+            let slice = entries[(index * chunk)..<min(entries.count, (index + 1) * chunk)]
+            var out: [UInt8] = []
+            out.reserveCapacity(slice.reduce(0) { size, entry in
+                var size = size + 3 * block + entry.path.utf8.count
+                if case .file(let file) = entry { size += file.contents.count + block }
+                return size
+            })
+            for entry in slice { append(&out, entry, mtime: mtime) }
+            return out
         }
         var out: [UInt8] = []
-        out.reserveCapacity(size)
-        for entry in entries {
-            switch entry {
-            case .file(let file):
-                appendEntry(&out, path: file.path, type: UInt8(ascii: "0"), mode: file.mode, size: file.contents.count,
-                            link: "", mtime: mtime)
-                out += file.contents
-                pad(&out)
-            case .directory(let directory):
-                appendEntry(&out, path: directory.path + "/", type: UInt8(ascii: "5"), mode: directory.mode, size: 0,
-                            link: "", mtime: mtime)
-            case .symlink(let link):
-                appendEntry(&out, path: link.path, type: UInt8(ascii: "2"), mode: 0o777, size: 0,
-                            link: link.target, mtime: mtime)
-            }
-        }
+        out.reserveCapacity(parts.reduce(record) { $0 + $1.count })
+        for part in parts { out += part }
         out += repeatElement(0, count: 2 * block)
         out += repeatElement(0, count: (record - out.count % record) % record)
         return out
+    }
+
+    private static func append(_ out: inout [UInt8], _ entry: TreeEntry, mtime: Int64) {
+        switch entry {
+        case .file(let file):
+            appendEntry(&out, path: file.path, type: UInt8(ascii: "0"), mode: file.mode, size: file.contents.count,
+                        link: "", mtime: mtime)
+            out += file.contents
+            pad(&out)
+        case .directory(let directory):
+            appendEntry(&out, path: directory.path + "/", type: UInt8(ascii: "5"), mode: directory.mode, size: 0,
+                        link: "", mtime: mtime)
+        case .symlink(let link):
+            appendEntry(&out, path: link.path, type: UInt8(ascii: "2"), mode: 0o777, size: 0,
+                        link: link.target, mtime: mtime)
+        }
     }
 
     private static func pad(_ out: inout [UInt8]) {

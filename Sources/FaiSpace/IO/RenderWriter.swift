@@ -389,9 +389,7 @@ public enum RenderWriter {
 
     /// Base entries with generated files laid over them, validated, sorted by path.
     static func renderedEntries(base: ConfigSpace?, generated: [GeneratedFile]) throws(InputError) -> [TreeEntry] {
-        var byPath: [String: TreeEntry] = [:]
         let baseEntries = base?.entries ?? []
-        for entry in baseEntries { byPath[entry.path] = entry }
         var seen: Set<String> = []
         seen.reserveCapacity(generated.count)
         for file in generated {
@@ -402,12 +400,18 @@ public enum RenderWriter {
                 throw InputError(file: file.path, "has mode \(String(file.mode, radix: 8)), not a permission mode",
                                  hint: "use permission bits like 0o644 or 0o755")
             }
-            byPath[file.path] = .file(file)
         }
         // Without a base, the generated files are the entries; a site's come sorted already.
-        let entries = baseEntries.isEmpty && generated.indices.dropFirst().allSatisfy({ generated[$0 - 1].path < generated[$0].path })
-            ? generated.map(TreeEntry.file)
-            : byPath.values.sorted { $0.path < $1.path }
+        let entries: [TreeEntry]
+        if baseEntries.isEmpty && generated.indices.dropFirst().allSatisfy({ generated[$0 - 1].path < generated[$0].path }) {
+            entries = generated.map(TreeEntry.file)
+        } else {
+            var byPath: [String: TreeEntry] = [:]
+            byPath.reserveCapacity(baseEntries.count + generated.count)
+            for entry in baseEntries { byPath[entry.path] = entry }
+            for file in generated { byPath[file.path] = .file(file) }
+            entries = byPath.values.sorted { $0.path < $1.path }
+        }
         for entry in entries {
             try validateRelativePath(entry.path)
             if entry.path == ".faigen" || entry.path.hasPrefix(".faigen/") {
@@ -416,12 +420,14 @@ public enum RenderWriter {
             }
         }
         // A file and something below it cannot both be rendered.
+        let notDirectories = baseEntries.isEmpty ? seen : Set(entries.lazy.compactMap { entry -> String? in
+            if case .directory = entry { return nil }
+            return entry.path
+        })
         for entry in entries {
-            for parent in RelativePath.ancestors(of: entry.path) {
-                if let owner = byPath[parent], case .directory = owner {} else if byPath[parent] != nil {
-                    throw InputError(file: entry.path, "lies below \(parent), which the render writes as a file",
-                                     hint: "render one of them, not both")
-                }
+            for parent in RelativePath.ancestors(of: entry.path) where notDirectories.contains(parent) {
+                throw InputError(file: entry.path, "lies below \(parent), which the render writes as a file",
+                                 hint: "render one of them, not both")
             }
         }
         return entries

@@ -35,12 +35,19 @@ extension SiteSpec {
         let perHost = Parallel.map(hosts.count) { index -> Result<(path: String, file: GeneratedFile?, notes: [String])?, InputError> in
             let host = hosts[index]
             guard !host.classes.isEmpty else { return .success(nil) }
+            let printed = reading.classes(forHost: host.name.text)
+            // Only a rule giving a class the host lists can repeat one: the others are not matched.
+            let matched = rules.filter { regex, classes in classes.contains(where: host.classes.contains) && regex.matches(host.name.text) }
+            // Most hosts repeat nothing: then there is no file to make again, and no notes.
+            guard host.classes.contains(where: { name in
+                name == host.name.text || FAIFacts.alwaysDefinedClasses.contains(name)
+                    || printed.contains { $0.name == name } || matched.contains { $0.1.contains(name) }
+            }) else { return .success(nil) }
             var given: [String: String] = [:]
-            for printed in reading.classes(forHost: host.name.text) where given[printed.name] == nil {
+            for printed in printed where given[printed.name] == nil {
                 given[printed.name] = "\(printed.path):\(printed.line)"
             }
-            // Only a rule giving a class the host lists can repeat one: the others are not matched.
-            for (regex, classes) in rules where classes.contains(where: host.classes.contains) && regex.matches(host.name.text) {
+            for (_, classes) in matched {
                 for name in classes where given[name] == nil { given[name] = Generators.hostnameScriptPath }
             }
             for name in FAIFacts.alwaysDefinedClasses.union([host.name.text]) { given[name] = "fai-class itself" }
@@ -88,8 +95,12 @@ extension SiteSpec {
                 return replacement
             }
         }
+        // The checks see the generated files but the hosts' class/HOSTNAME: a finding there is
+        // on a generated path, left out below, and no check reads one host's file for another
+        // path's finding (a site's 10,000 host files were a fifth of a build's render).
+        let hostFiles = Set(hosts.map { "class/\($0.name)" })
         var entries = space.entries.filter { !generatedPaths.contains($0.path) }
-        entries += files.map(TreeEntry.file)
+        entries += files.lazy.filter { !hostFiles.contains($0.path) }.map(TreeEntry.file)
         let (merged, problems) = ConfigSpace.classify(entries)
         let subject = LintSubject(root: "", read: LintRead(space: merged, problems: problems, links: [], oversized: [:], undecodableNames: [], realPaths: [:]))
         let warnings = Self.renderChecks.flatMap { $0.findings(in: subject) }
@@ -138,18 +149,23 @@ extension SiteSpec {
         }
         if let grubLegacy { files += try generators.grubLegacy(grubLegacy) }
         if let nfsroot { files.append(try generators.nfsrootList(nfsroot)) }
-        for spec in classes { files += try generators.classFiles(spec) }
+        // Each class's files, and each host's, independent of the others: made on every core,
+        // taken in order (the first error in spec order is the one reported).
+        let classes = self.classes
+        for made in Parallel.map(classes.count, { index in
+            Result { () throws(InputError) in try generators.classFiles(classes[index]) }
+        }) { files += try made.get() }
         files += try generators.fileHelpers(classes)
         // The files each class's customization script has fcopy install.
-        for (className, calls) in try Generators.fcopyCalls(classes, grub: grubLegacy, nfsroot: nfsroot != nil) {
-            files.append(try generators.fcopyScript(className: className, calls: calls))
-        }
-        // One file per host, each independent of the others: made on every core, taken in order.
-        let hostFiles = Parallel.map(hosts.count) { index in
+        let calls = try Generators.fcopyCalls(classes, grub: grubLegacy, nfsroot: nfsroot != nil)
+        for made in Parallel.map(calls.count, { index in
+            Result { () throws(InputError) in try generators.fcopyScript(className: calls[index].className, calls: calls[index].calls) }
+        }) { files.append(try made.get()) }
+        let hosts = self.hosts
+        for made in Parallel.map(hosts.count, { index in
             Result { () throws(InputError) in try generators.hostClassFile(hosts[index]) }
-        }
-        for file in hostFiles {
-            if let file = try file.get() { files.append(file) }
+        }) {
+            if let file = try made.get() { files.append(file) }
         }
         var seen: Set<String> = []
         for file in files where !seen.insert(file.path).inserted {

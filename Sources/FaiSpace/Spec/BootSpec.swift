@@ -251,9 +251,11 @@ extension SiteSpec {
             if let hostsNode = top["hosts"] { try boot.readHosts(&hosts, node: hostsNode) }
             self.boot = boot
         } else if let hostsNode = top["hosts"] {
-            for item in try hostsNode.list("hosts") {
-                if let bootNode = try item.mapping("a host", known: HostSpec.keys)["boot"] {
-                    throw bootNode.error("a host's boot fields need the spec's boot: section", hint: "add boot: with kernel, server and subnet")
+            // HostSpec.hosts has read every host already: only a boot key is left to find.
+            for item in hostsNode.node.sequence?.nodes ?? [] {
+                if let pair = item.mapping?.pairs.first(where: { $0.key.string == "boot" }) {
+                    throw SpecNode(pair.value, file: hostsNode.file)
+                        .error("a host's boot fields need the spec's boot: section", hint: "add boot: with kernel, server and subnet")
                 }
             }
         }

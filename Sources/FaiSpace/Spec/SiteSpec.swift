@@ -59,9 +59,13 @@ public struct SiteSpec: Sendable, Hashable {
                   source: node.file)
         if let rules = top["detect"] { detect = try KernelLogRule.rules(detect: rules) }
         if let classes = top["classes"] {
-            for (key, value) in try classes.orderedEntries("classes") {
-                self.classes.append(try ClassSpec(name: try key.className("a class name"), node: value))
-            }
+            // Each class on its own, on every core; the first error in spec order is reported.
+            let entries = try classes.orderedEntries("classes")
+            for read in Parallel.map(entries.count, { index in
+                Result { () throws(InputError) in
+                    try ClassSpec(name: try entries[index].key.className("a class name"), node: entries[index].value)
+                }
+            }) { self.classes.append(try read.get()) }
         }
         if let grub = top["grub_legacy"] { grubLegacy = try GrubLegacy(node: grub) }
         if let ganeti = top["ganeti"] {

@@ -238,6 +238,9 @@ extension HostSpec {
         var ips: [IPAddress: SourceLocation] = [:]
         let items = try node.list("hosts")
         hosts.reserveCapacity(items.count)
+        names.reserveCapacity(items.count)
+        macs.reserveCapacity(items.count)
+        ips.reserveCapacity(items.count)
         // Each host is read on its own, on every core (a site has thousands); the uniqueness
         // checks then go through them in order, taking each field's result where a host read
         // in turn would, so the first error is the same.

@@ -35,15 +35,14 @@ public struct SpecNode {
         guard let mapping = node.mapping else {
             throw error("\(what) must be a mapping of keys to values", hint: "known keys: \(known.joined(separator: ", "))")
         }
-        var values: [String: SpecNode] = [:]
-        values.reserveCapacity(known.count)
+        var values: [(key: String, value: SpecNode)] = []
+        values.reserveCapacity(mapping.count)
         for (key, value) in mapping {
-            let keyNode = SpecNode(key, file: file)
-            guard let name = key.scalar?.string else { throw keyNode.error("\(what) has a key that is not a name") }
+            guard let name = key.scalar?.string else { throw SpecNode(key, file: file).error("\(what) has a key that is not a name") }
             guard known.contains(name) else {
-                throw keyNode.error("unknown key '\(name)' in \(what)", hint: "known keys: \(known.joined(separator: ", "))")
+                throw SpecNode(key, file: file).error("unknown key '\(name)' in \(what)", hint: "known keys: \(known.joined(separator: ", "))")
             }
-            values[name] = SpecNode(value, file: file)
+            values.append((name, SpecNode(value, file: file)))
         }
         return SpecMapping(node: self, what: what, values: values)
     }
@@ -65,13 +64,16 @@ public struct SpecNode {
 public struct SpecMapping {
     public var node: SpecNode
     public var what: String
-    public var values: [String: SpecNode]
+    /// The keys and their values in file order. A spec mapping has a few keys: looking one up
+    /// in order beats hashing it (10,000 hosts are 10,000 mappings). Where two keys read the
+    /// same (`true` and `'true'`), the later one counts.
+    public var values: [(key: String, value: SpecNode)]
 
-    public subscript(key: String) -> SpecNode? { values[key] }
+    public subscript(key: String) -> SpecNode? { values.last { $0.key == key }?.value }
 
     /// The value of a key that must be there.
     public func required(_ key: String) throws(InputError) -> SpecNode {
-        guard let value = values[key] else {
+        guard let value = self[key] else {
             throw node.error("\(what) has no '\(key)'", hint: "add `\(key):`")
         }
         return value
