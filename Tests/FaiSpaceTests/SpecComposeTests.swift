@@ -91,6 +91,41 @@ import Testing
         #expect(Self.outcome("a: b\nc: \u{01}\n") == "s.yaml:2:4: not YAML: control characters are not allowed (#1) (YAML text has no control characters)")
     }
 
+    /// A text past `concurrentSize` is read by libyaml on another core while the tree is
+    /// built: each problem is reported as when read in turn, the first in the text first,
+    /// wherever the batches are cut. Each case follows 8,000 lines of padding (104 KB, 16,000
+    /// events, four batches), so its error is 8,000 lines further down.
+    @Test(arguments: [
+        "a:\n  b: 1\n  b: 2\n",
+        "a: [1, 2\n",
+        "a: *nowhere\n",
+        "a: b\nc: \u{01}\n",
+        "a: 1\n---\nb: 2\n",
+        "a: " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "\n",
+        // A duplicate key before a syntax error: the duplicate is reported.
+        "a:\n  b: 1\n  b: 2\nc: [\n",
+    ])
+    func longTextReportsTheSameFirstProblem(_ text: String) {
+        let padding = (0..<8000).map { "k\(String(100_000 + $0).dropFirst()): value\n" }.joined()
+        #expect(padding.utf8.count > YAMLComposer.concurrentSize)
+        let short = Self.outcome(text)
+        let parts = short.split(separator: ":", maxSplits: 2)
+        guard parts.count == 3, let line = Int(parts[1]) else {
+            Issue.record("not an error: \(short)")
+            return
+        }
+        #expect(Self.outcome(padding + text) == "\(parts[0]):\(line + 8000):\(parts[2])")
+    }
+
+    /// A problem in the middle of a long text stops the read there: a later one is not reported.
+    @Test func longTextStopsAtItsFirstProblem() {
+        var lines = (0..<8000).map { "k\($0): value\n" }
+        lines[5000] = "n:\n  x: 1\n  x: 2\n"
+        #expect(Self.outcome(lines.joined() + "z: [\n") == "s.yaml:5003:3: duplicate key x in a mapping (keep one of them)")
+        let composed = Self.outcome((0..<8000).map { "k\($0): value\n" }.joined())
+        #expect(composed.split(separator: ",").count == 16000)
+    }
+
     /// What the emitter writes reads back to the same text, styles and bools.
     @Test func emitterRoundTrip() throws {
         let node = YAMLNode.mapping(.init([

@@ -2,6 +2,8 @@
 // The system's libyaml (the C library Yams wraps) without Yams: Yams imports all of Foundation
 // and with it ICU's data (34 MB of the static binary); this reader needs only the standard library.
 import CLibYAML
+import Dispatch
+import Synchronization
 
 /// A place in YAML text: 1-based line and column, the column counted in characters (libyaml's marks).
 public struct YAMLMark: Sendable, Hashable {
@@ -159,21 +161,44 @@ enum YAMLTag {
 /// them (text and tag: plain `true` and quoted `'true'` differ); anchors and aliases are held to
 /// ``YAMLAliasBound``'s limits as their events come, and no document nests deeper than
 /// ``YAMLAliasBound/maxDepth`` levels.
+///
+/// A long text is read by libyaml on another core while the tree is built here, the events
+/// handed over in batches (a site of 10,000 hosts is 170,000 events); the events are taken
+/// in order, so the first problem in the text is the one reported, as when read in turn.
 enum YAMLComposer {
+    /// Shorter texts are read first, then composed, on this thread.
+    static let concurrentSize = 64 * 1024
+    /// Events per batch handed from the reader to the composer.
+    static let batchSize = 4096
+
     static func compose(_ yaml: String, file: String) throws(InputError) -> YAMLNode? {
         var text = yaml
         let result: Result<YAMLNode?, InputError> = text.withUTF8 { bytes in
             var input = bytes
             // YAML allows a byte-order mark at the start of a stream (YAML 1.2, 5.2).
             if input.starts(with: [0xEF, 0xBB, 0xBF]) { input = UnsafeBufferPointer(rebasing: input.dropFirst(3)) }
-            var composer = Composer(file: file, input: input)
-            return Result { () throws(InputError) in try composer.run() }
+            let channel = EventChannel()
+            let reading = DispatchGroup()
+            if input.count < concurrentSize {
+                EventReader(file: file, input: input).read(into: channel)
+            } else {
+                // The reader uses `input` until it ends: it is stopped and waited for below,
+                // before the text's bytes go away.
+                nonisolated(unsafe) let input = input
+                DispatchQueue.global().async(group: reading) { EventReader(file: file, input: input).read(into: channel) }
+            }
+            defer {
+                channel.cancel()
+                reading.wait()
+            }
+            var composer = Composer(file: file)
+            return Result { () throws(InputError) in try composer.run(channel) }
         }
         return try result.get()
     }
 
     /// One node being composed: a sequence's items, or a mapping's keys and values in turn.
-    private struct Open {
+    private struct Open: Sendable {
         var isMapping: Bool
         var anchor: String?
         var tag: String?
@@ -182,55 +207,98 @@ enum YAMLComposer {
         var items: [YAMLNode] = []
     }
 
-    private struct Composer {
-        let file: String
-        let input: UnsafeBufferPointer<UInt8>
-        var anchors: [String: YAMLNode] = [:]
-        var open: [Open] = []
-        var root: YAMLNode?
-        /// Only text with both `&` and `*` can have an alias that names an anchor.
-        var bound: YAMLAliasBound.Walk?
+    /// A libyaml event as the composer takes it, its text already made.
+    private enum Event: Sendable {
+        case documentStart(YAMLMark)
+        case alias(String, YAMLMark)
+        case scalar(YAMLNode.Scalar, anchor: String?)
+        case start(Open)
+        case end
+        case streamEnd
+        /// The text is not YAML, or an alias goes past a limit, here: the last event.
+        case failure(InputError)
+    }
 
-        init(file: String, input: UnsafeBufferPointer<UInt8>) {
-            self.file = file
-            self.input = input
-            if input.contains(UInt8(ascii: "&")), input.contains(UInt8(ascii: "*")) { bound = YAMLAliasBound.Walk() }
+    /// Batches of events from the reader to the composer, in order.
+    private final class EventChannel: Sendable {
+        private struct State: ~Copyable {
+            var batches: [[Event]] = []
+            var next = 0
+            var cancelled = false
         }
 
-        mutating func run() throws(InputError) -> YAMLNode? {
+        private let state = Mutex(State())
+        private let ready = DispatchSemaphore(value: 0)
+
+        /// Hands a batch over; false once the composer has stopped taking them.
+        func send(_ batch: [Event]) -> Bool {
+            let taken = state.withLock { state -> Bool in
+                guard !state.cancelled else { return false }
+                state.batches.append(batch)
+                return true
+            }
+            if taken { ready.signal() }
+            return taken
+        }
+
+        /// The next batch, waiting for the reader to send it.
+        func receive() -> [Event] {
+            ready.wait()
+            return state.withLock { state in
+                let batch = state.batches[state.next]
+                state.batches[state.next] = []
+                state.next += 1
+                return batch
+            }
+        }
+
+        func cancel() {
+            state.withLock { $0.cancelled = true }
+        }
+    }
+
+    /// Runs libyaml's parser over the text and sends its events, ending with the stream's end
+    /// or the first problem.
+    private struct EventReader {
+        let file: String
+        let input: UnsafeBufferPointer<UInt8>
+
+        func read(into channel: EventChannel) {
+            var batch: [Event] = []
+            batch.reserveCapacity(YAMLComposer.batchSize)
             // The parser keeps a pointer to itself: it must not move while it reads.
             let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
             defer { parser.deallocate() }
-            guard yaml_parser_initialize(parser) == 1 else { throw InputError(file: file, line: 1, column: 1, "not YAML: out of memory") }
+            guard yaml_parser_initialize(parser) == 1 else {
+                _ = channel.send([.failure(InputError(file: file, line: 1, column: 1, "not YAML: out of memory"))])
+                return
+            }
             defer { yaml_parser_delete(parser) }
             yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
             yaml_parser_set_input_string(parser, input.baseAddress, input.count)
-            var documents = 0
+            // Only text with both `&` and `*` can have an alias that names an anchor.
+            var bound = input.contains(UInt8(ascii: "&")) && input.contains(UInt8(ascii: "*")) ? YAMLAliasBound.Walk() : nil
             var event = yaml_event_t()
-            while true {
-                guard yaml_parser_parse(parser, &event) == 1 else { throw syntaxError(parser.pointee) }
-                defer { yaml_event_delete(&event) }
+            var ended = false
+            while !ended {
+                guard yaml_parser_parse(parser, &event) == 1 else {
+                    batch.append(.failure(syntaxError(parser.pointee)))
+                    break
+                }
                 let mark = YAMLMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
                 if bound != nil, let problem = bound!.take(event) {
-                    throw InputError(file: file, line: mark.line, column: mark.column, problem, hint: YAMLAliasBound.hint)
+                    yaml_event_delete(&event)
+                    batch.append(.failure(InputError(file: file, line: mark.line, column: mark.column, problem, hint: YAMLAliasBound.hint)))
+                    break
                 }
                 switch event.type {
                 case YAML_STREAM_END_EVENT:
-                    return root
+                    batch.append(.streamEnd)
+                    ended = true
                 case YAML_DOCUMENT_START_EVENT:
-                    documents += 1
-                    if documents > 1 {
-                        throw InputError(file: file, line: mark.line, column: mark.column,
-                                         "not YAML: expected a single document in the stream: but found another document",
-                                         hint: "keep one document (one ---) in the file")
-                    }
+                    batch.append(.documentStart(mark))
                 case YAML_ALIAS_EVENT:
-                    let name = Self.name(event.data.alias.anchor) ?? ""
-                    guard let node = anchors[name] else {
-                        throw InputError(file: file, line: mark.line, column: mark.column, "not YAML: found undefined alias *\(name)",
-                                         hint: "define the anchor &\(name) before its alias")
-                    }
-                    add(node)
+                    batch.append(.alias(Self.name(event.data.alias.anchor) ?? "", mark))
                 case YAML_SCALAR_EVENT:
                     let data = event.data.scalar
                     let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
@@ -242,44 +310,120 @@ enum YAMLComposer {
                     case YAML_FOLDED_SCALAR_STYLE: style = .folded
                     default: style = .plain
                     }
-                    let node = YAMLNode.scalar(.init(text, style: style, tag: Self.name(data.tag), mark: mark))
-                    if let anchor = Self.name(data.anchor) { anchors[anchor] = node }
-                    add(node)
-                case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                    guard open.count < YAMLAliasBound.maxDepth else {
-                        throw InputError(file: file, line: mark.line, column: mark.column,
-                                         "the document nests deeper than \(YAMLAliasBound.maxDepth) levels",
-                                         hint: "a spec needs a few levels; write it with fewer nested lists and mappings")
-                    }
-                    if event.type == YAML_SEQUENCE_START_EVENT {
-                        let data = event.data.sequence_start
-                        open.append(Open(isMapping: false, anchor: Self.name(data.anchor), tag: data.implicit != 0 ? nil : Self.name(data.tag),
-                                         isFlow: data.style == YAML_FLOW_SEQUENCE_STYLE, mark: mark))
-                    } else {
-                        let data = event.data.mapping_start
-                        open.append(Open(isMapping: true, anchor: Self.name(data.anchor), tag: data.implicit != 0 ? nil : Self.name(data.tag),
-                                         isFlow: data.style == YAML_FLOW_MAPPING_STYLE, mark: mark))
-                    }
+                    batch.append(.scalar(.init(text, style: style, tag: Self.name(data.tag), mark: mark), anchor: Self.name(data.anchor)))
+                case YAML_SEQUENCE_START_EVENT:
+                    let data = event.data.sequence_start
+                    batch.append(.start(Open(isMapping: false, anchor: Self.name(data.anchor), tag: data.implicit != 0 ? nil : Self.name(data.tag),
+                                             isFlow: data.style == YAML_FLOW_SEQUENCE_STYLE, mark: mark)))
+                case YAML_MAPPING_START_EVENT:
+                    let data = event.data.mapping_start
+                    batch.append(.start(Open(isMapping: true, anchor: Self.name(data.anchor), tag: data.implicit != 0 ? nil : Self.name(data.tag),
+                                             isFlow: data.style == YAML_FLOW_MAPPING_STYLE, mark: mark)))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                    guard let closed = open.popLast() else { break }
-                    let node: YAMLNode
-                    if closed.isMapping {
-                        var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-                        pairs.reserveCapacity(closed.items.count / 2)
-                        var index = 0
-                        while index + 1 < closed.items.count {
-                            pairs.append((closed.items[index], closed.items[index + 1]))
-                            index += 2
-                        }
-                        try checkDuplicates(pairs)
-                        node = .mapping(.init(pairs, tag: closed.tag, isFlow: closed.isFlow, mark: closed.mark))
-                    } else {
-                        node = .sequence(.init(closed.items, tag: closed.tag, isFlow: closed.isFlow, mark: closed.mark))
-                    }
-                    if let anchor = closed.anchor { anchors[anchor] = node }
-                    add(node)
+                    batch.append(.end)
                 default:
                     break
+                }
+                yaml_event_delete(&event)
+                if batch.count >= YAMLComposer.batchSize {
+                    guard channel.send(batch) else { return }
+                    batch = []
+                    batch.reserveCapacity(YAMLComposer.batchSize)
+                }
+            }
+            _ = channel.send(batch)
+        }
+
+        /// libyaml's reader, scanner or parser error at its place.
+        private func syntaxError(_ parser: yaml_parser_t) -> InputError {
+            let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+            switch parser.error {
+            case YAML_READER_ERROR:
+                // The reader names a byte offset (a control character, say): turn it into a place.
+                var line = 1, column = 1
+                for byte in input.prefix(parser.problem_offset) {
+                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+                }
+                let value = parser.problem_value
+                let what = value >= 0 ? "\(problem) (#\(String(value, radix: 16, uppercase: true)))" : problem
+                return InputError(file: file, line: line, column: column, "not YAML: \(what)", hint: "YAML text has no control characters")
+            case YAML_SCANNER_ERROR, YAML_PARSER_ERROR, YAML_COMPOSER_ERROR:
+                let what = parser.context.map { "\(String(cString: $0)): \(problem)" } ?? problem
+                return InputError(file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
+                                  "not YAML: \(what)", hint: "fix the YAML syntax")
+            default:
+                return InputError(file: file, line: 1, column: 1, "not YAML: \(problem)", hint: "fix the YAML syntax")
+            }
+        }
+
+        static func name(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+            pointer.map { String(decodingCString: $0, as: UTF8.self) }
+        }
+    }
+
+    /// Builds the tree from the events, in order.
+    private struct Composer {
+        let file: String
+        var anchors: [String: YAMLNode] = [:]
+        var open: [Open] = []
+        var root: YAMLNode?
+
+        init(file: String) {
+            self.file = file
+        }
+
+        mutating func run(_ channel: EventChannel) throws(InputError) -> YAMLNode? {
+            var documents = 0
+            while true {
+                for event in channel.receive() {
+                    switch event {
+                    case .streamEnd:
+                        return root
+                    case .failure(let error):
+                        throw error
+                    case .documentStart(let mark):
+                        documents += 1
+                        if documents > 1 {
+                            throw InputError(file: file, line: mark.line, column: mark.column,
+                                             "not YAML: expected a single document in the stream: but found another document",
+                                             hint: "keep one document (one ---) in the file")
+                        }
+                    case .alias(let name, let mark):
+                        guard let node = anchors[name] else {
+                            throw InputError(file: file, line: mark.line, column: mark.column, "not YAML: found undefined alias *\(name)",
+                                             hint: "define the anchor &\(name) before its alias")
+                        }
+                        add(node)
+                    case .scalar(let scalar, let anchor):
+                        let node = YAMLNode.scalar(scalar)
+                        if let anchor { anchors[anchor] = node }
+                        add(node)
+                    case .start(let opened):
+                        guard open.count < YAMLAliasBound.maxDepth else {
+                            throw InputError(file: file, line: opened.mark.line, column: opened.mark.column,
+                                             "the document nests deeper than \(YAMLAliasBound.maxDepth) levels",
+                                             hint: "a spec needs a few levels; write it with fewer nested lists and mappings")
+                        }
+                        open.append(opened)
+                    case .end:
+                        guard let closed = open.popLast() else { break }
+                        let node: YAMLNode
+                        if closed.isMapping {
+                            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+                            pairs.reserveCapacity(closed.items.count / 2)
+                            var index = 0
+                            while index + 1 < closed.items.count {
+                                pairs.append((closed.items[index], closed.items[index + 1]))
+                                index += 2
+                            }
+                            try checkDuplicates(pairs)
+                            node = .mapping(.init(pairs, tag: closed.tag, isFlow: closed.isFlow, mark: closed.mark))
+                        } else {
+                            node = .sequence(.init(closed.items, tag: closed.tag, isFlow: closed.isFlow, mark: closed.mark))
+                        }
+                        if let anchor = closed.anchor { anchors[anchor] = node }
+                        add(node)
+                    }
                 }
             }
         }
@@ -326,32 +470,6 @@ enum YAMLComposer {
             let mark = pairs[place.second].key.mark
             throw InputError(file: file, line: mark.line, column: mark.column,
                              "duplicate key \(names.sorted().joined(separator: ", ")) in a mapping", hint: "keep one of them")
-        }
-
-        /// libyaml's reader, scanner or parser error at its place.
-        private func syntaxError(_ parser: yaml_parser_t) -> InputError {
-            let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
-            switch parser.error {
-            case YAML_READER_ERROR:
-                // The reader names a byte offset (a control character, say): turn it into a place.
-                var line = 1, column = 1
-                for byte in input.prefix(parser.problem_offset) {
-                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
-                }
-                let value = parser.problem_value
-                let what = value >= 0 ? "\(problem) (#\(String(value, radix: 16, uppercase: true)))" : problem
-                return InputError(file: file, line: line, column: column, "not YAML: \(what)", hint: "YAML text has no control characters")
-            case YAML_SCANNER_ERROR, YAML_PARSER_ERROR, YAML_COMPOSER_ERROR:
-                let what = parser.context.map { "\(String(cString: $0)): \(problem)" } ?? problem
-                return InputError(file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1,
-                                  "not YAML: \(what)", hint: "fix the YAML syntax")
-            default:
-                return InputError(file: file, line: 1, column: 1, "not YAML: \(problem)", hint: "fix the YAML syntax")
-            }
-        }
-
-        static func name(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-            pointer.map { String(decodingCString: $0, as: UTF8.self) }
         }
     }
 
