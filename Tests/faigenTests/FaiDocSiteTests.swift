@@ -175,6 +175,13 @@ func applyLineFixes(_ stderr: String, base: URL) throws -> Int {
         #expect(first.status == 0, "\(first.stderr)")
         // The hand-written class/60-misc prints GRUB_PC and GRUB_EFI for XenServer guests too.
         #expect(first.stderr.contains("\(base.path)/class/60-misc:8:") && first.stderr.contains("[two-boot-loaders]"), "\(first.stderr)")
+        // faigen build of the same spec and base gives the same warning and notes, on stderr,
+        // and builds: its stdout stays the one FAI_CONFIG_SRC line.
+        let build = try faigen("build", "--spec", spec.path, "--base", base.path, "--output", dir.appendingPathComponent("builds").path)
+        #expect(build.status == 0, "\(build.stderr)")
+        #expect(build.stderr.contains("faigen: warning: \(base.path)/class/60-misc:8:") && build.stderr.contains("[two-boot-loaders]"), "\(build.stderr)")
+        #expect(build.stderr.contains("faigen: class/web01: FAIBASE left out, class/50-host-classes:"), "\(build.stderr)")
+        #expect(build.stdout.split(separator: "\n").count == 1 && build.stdout.hasSuffix("/faiconfig.tar.gz\n"), "\(build.stdout)")
         // As rendered, before the fix: the XenServer guest gets GRUB_PC, grub-pc beside grub-legacy.
         let unfixed = FaiInstallRun(config: config, scratch: dir.appendingPathComponent("unfixed"))
         let guest = try unfixed.faiClass(fqdn: "xen01.example.com", kernelLog: kernelLogs.appendingPathComponent("xen-pv.log"))

@@ -1,4 +1,5 @@
 // ConfigSpaceBuild: a rendered config space as a versioned, reproducible archive FAI fetches over http(s).
+import Dispatch
 
 /// One build: the render of a site (base plus generated parts, the same entries `faigen
 /// render` writes) as `faiconfig.tar.gz`, its manifest, `SHA256SUMS` and its version.
@@ -40,6 +41,10 @@ public struct ConfigSpaceBuild: Sendable {
     /// Base files whose mode git could not have given them (setuid, read-only, ...): stored as
     /// git would keep them. Set the installed mode with fcopy's `file-modes` instead.
     public var normalizedModes: [(path: String, mode: UInt32, stored: UInt32)]
+    /// What the render did about the base, one line each, as `faigen render` prints them.
+    public var notes: [String] = []
+    /// The render's warnings about the base's files (``SiteSpec/warnings(of:over:)``).
+    public var warnings: [Finding] = []
 
     /// Builds the render of `spec` over `base`, as `faigen render --base` writes it. The
     /// generated headers name the spec by its file name alone (`site.yaml`), so neither the
@@ -47,8 +52,22 @@ public struct ConfigSpaceBuild: Sendable {
     public init(spec: SiteSpec, base: ConfigSpace?, templates: TemplateSet = .embedded, mtime: Int64) throws(InputError) {
         var named = spec
         named.source = spec.source.lastPathComponent
-        try self.init(siteVersion: spec.version, specFile: spec.source, base: base,
-                      generated: named.rendering(templates: templates, over: base).files, mtime: mtime)
+        let rendering = try named.renderedFiles(templates: templates, over: base)
+        // The render's checks read the files on another core while the archive is made of them.
+        let checks = Checks()
+        let checking = DispatchGroup()
+        DispatchQueue.global().async(group: checking) { [named] in checks.found = named.warnings(of: rendering.files, over: base) }
+        // Waited for also when the build fails: nothing is left running.
+        defer { checking.wait() }
+        try self.init(siteVersion: spec.version, specFile: spec.source, base: base, generated: rendering.files, mtime: mtime)
+        checking.wait()
+        notes = rendering.notes
+        warnings = checks.found
+    }
+
+    /// What the checks found, handed from the core that ran them (read after the wait).
+    private final class Checks: @unchecked Sendable {
+        var found: [Finding] = []
     }
 
     /// Builds `generated` laid over `base`.

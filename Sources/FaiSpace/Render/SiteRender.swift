@@ -19,6 +19,13 @@ extension SiteSpec {
     /// scripts, the host name rules or fai-class itself already give that host, since fai-class
     /// -T warns about a class defined twice and exits 2; and the findings of `renderChecks` over the result.
     public func rendering(templates: TemplateSet = .embedded, over space: ConfigSpace?) throws(InputError) -> SiteRendering {
+        var rendering = try renderedFiles(templates: templates, over: space)
+        rendering.warnings = warnings(of: rendering.files, over: space)
+        return rendering
+    }
+
+    /// ``rendering(templates:over:)`` without its warnings: the files and the notes.
+    public func renderedFiles(templates: TemplateSet = .embedded, over space: ConfigSpace?) throws(InputError) -> SiteRendering {
         var files = try generatedFiles(templates: templates)
         let space = space ?? ConfigSpace()
         let generatedPaths = Set(files.map(\.path))
@@ -95,6 +102,14 @@ extension SiteSpec {
                 return replacement
             }
         }
+        return SiteRendering(files: files, notes: notes, warnings: [])
+    }
+
+    /// The findings of ``renderChecks`` on the hand-written files of `space` with `files`,
+    /// what this spec renders, laid over it.
+    public func warnings(of files: [GeneratedFile], over space: ConfigSpace?) -> [Finding] {
+        let space = space ?? ConfigSpace()
+        let generatedPaths = Set(files.map(\.path))
         // The checks see the generated files but the hosts' class/HOSTNAME: a finding there is
         // on a generated path, left out below, and no check reads one host's file for another
         // path's finding (a site's 10,000 host files were a fifth of a build's render).
@@ -103,9 +118,8 @@ extension SiteSpec {
         entries += files.lazy.filter { !hostFiles.contains($0.path) }.map(TreeEntry.file)
         let (merged, problems) = ConfigSpace.classify(entries)
         let subject = LintSubject(root: "", read: LintRead(space: merged, problems: problems, links: [], oversized: [:], undecodableNames: [], realPaths: [:]))
-        let warnings = Self.renderChecks.flatMap { $0.findings(in: subject) }
+        return Self.renderChecks.flatMap { $0.findings(in: subject) }
             .filter { !generatedPaths.contains($0.path) }.sorted()
-        return SiteRendering(files: files, notes: notes, warnings: warnings)
     }
 
     /// A setup hook that cuts HOSTNAME at the first dot (fai-doc's `HOSTNAME=${HOSTNAME%%.*}`)
