@@ -3,7 +3,8 @@
 # included, beside `tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -c . |
 # gzip -n` of the same rendered tree (already on disk, page cache warm), in the same run;
 # wall time, CPU time (user + system, every process and thread) and peak memory from
-# /usr/bin/time -v, archive sizes, and the ratio. On a machine shared with other work the
+# /usr/bin/time -v, archive sizes, and the ratio. A third line does by hand what faigen
+# build does: faigen render into a new directory, then that pipeline over it. On a machine shared with other work the
 # wall time of either side can stretch many times over; CPU time shows the work itself.
 # faigen build also syncs what it writes before it renames the version into place; the
 # pipeline leaves write-back to the kernel.
@@ -38,7 +39,13 @@ for run in $(seq 1 "$RUNS"); do
     measure "tar --sort=name ... | gzip -n" sh -c 'cd "$1" && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -c . | gzip -n > "$2"' \
         sh "$work/tree" "$work/pipeline$run.tar.gz"
     pipeline=$(cat "$work/last")
+    measure "faigen render, then tar ... | gzip -n" sh -c '"$1" render --spec "$2" "$3" > /dev/null && cd "$3" &&
+        tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --exclude=./.faigen -c . | gzip -n > "$4"' \
+        sh "$FAIGEN" "$work/site.yaml" "$work/rendered$run" "$work/by-hand$run.tar.gz"
+    by_hand=$(cat "$work/last")
     archive=$(find "$work/out$run" -name faiconfig.tar.gz -exec wc -c {} + | awk '{ print $1 }')
-    awk -v b="$build" -v p="$pipeline" -v n="$run" -v a="$archive" -v g="$(wc -c < "$work/pipeline$run.tar.gz")" 'BEGIN {
-        printf "run %d: faigen build / (tar | gzip -n) = %.2f; archives %d and %d bytes\n", n, (p > 0 ? b / p : 0), a, g }'
+    awk -v b="$build" -v p="$pipeline" -v h="$by_hand" -v n="$run" -v a="$archive" -v g="$(wc -c < "$work/pipeline$run.tar.gz")" 'BEGIN {
+        printf "run %d: faigen build / (tar | gzip -n) = %.2f; faigen build / (render, then tar | gzip -n) = %.2f; archives %d and %d bytes\n",
+            n, (p > 0 ? b / p : 0), (h > 0 ? b / h : 0), a, g }'
+    rm -rf "$work/rendered$run"
 done
