@@ -126,6 +126,14 @@ import Testing
         #expect(composed.split(separator: ",").count == 16000)
     }
 
+    /// Long texts composed at once, from every worker thread, each give the whole document:
+    /// each composer takes only its own reader's events, and every reader gets a thread.
+    @Test(.timeLimit(.minutes(1))) func longTextsComposedAtOnceAllFinish() {
+        let text = (0..<8000).map { "k\($0): value\n" }.joined()
+        let counts = Parallel.map(32, minimumChunk: 1) { _ in Self.outcome(text).split(separator: ",").count }
+        #expect(counts == Array(repeating: 16000, count: 32))
+    }
+
     /// What the emitter writes reads back to the same text, styles and bools.
     @Test func emitterRoundTrip() throws {
         let node = YAMLNode.mapping(.init([

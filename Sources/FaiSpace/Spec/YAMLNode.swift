@@ -183,9 +183,12 @@ enum YAMLComposer {
                 EventReader(file: file, input: input).read(into: channel)
             } else {
                 // The reader uses `input` until it ends: it is stopped and waited for below,
-                // before the text's bytes go away.
+                // before the text's bytes go away. A queue of its own gets a thread of its own
+                // (libdispatch's overcommit pool), even when every worker waits for a composer.
                 nonisolated(unsafe) let input = input
-                DispatchQueue.global().async(group: reading) { EventReader(file: file, input: input).read(into: channel) }
+                DispatchQueue(label: "faigen.yaml-reader").async(group: reading) {
+                    EventReader(file: file, input: input).read(into: channel)
+                }
             }
             defer {
                 channel.cancel()
@@ -252,6 +255,7 @@ enum YAMLComposer {
             }
         }
 
+        /// Stops taking batches: the reader stops at its next.
         func cancel() {
             state.withLock { $0.cancelled = true }
         }
