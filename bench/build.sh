@@ -4,7 +4,10 @@
 # gzip -n` of the same rendered tree (already on disk, page cache warm), in the same run;
 # wall time, CPU time (user + system, every process and thread) and peak memory from
 # /usr/bin/time -v, archive sizes, and the ratio. A third line does by hand what faigen
-# build does: faigen render into a new directory, then that pipeline over it. On a machine shared with other work the
+# build does: faigen render into a new directory, then that pipeline over it. Last, the
+# floor (bench/floor.c): libyaml reading the spec's events, and zlib's level-6 deflate of the
+# tar, each alone; a build does both, the first before anything else can start. Nothing is
+# removed until the end: ext4 slows down creating inodes right after many were deleted. On a machine shared with other work the
 # wall time of either side can stretch many times over; CPU time shows the work itself.
 # faigen build also syncs what it writes before it renames the version into place; the
 # pipeline leaves write-back to the kernel.
@@ -47,5 +50,8 @@ for run in $(seq 1 "$RUNS"); do
     awk -v b="$build" -v p="$pipeline" -v h="$by_hand" -v n="$run" -v a="$archive" -v g="$(wc -c < "$work/pipeline$run.tar.gz")" 'BEGIN {
         printf "run %d: faigen build / (tar | gzip -n) = %.2f; faigen build / (render, then tar | gzip -n) = %.2f; archives %d and %d bytes\n",
             n, (p > 0 ? b / p : 0), (h > 0 ? b / h : 0), a, g }'
-    rm -rf "$work/rendered$run"
 done
+${CC:-clang} -O2 -o "$work/floor" bench/floor.c -lyaml -lz
+(cd "$work/tree" && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$work/tree.tar" .)
+echo "floor: libyaml's events of the spec alone $("$work/floor" yaml "$work/site.yaml");" \
+    "zlib level 6 of the $(wc -c < "$work/tree.tar")-byte tar alone $("$work/floor" deflate "$work/tree.tar")"
