@@ -16,6 +16,8 @@ FAIGEN=${FAIGEN:-.build/release/faigen}
 HOSTS=${HOSTS:-10000}
 CLASSES=${CLASSES:-1000}
 RUNS=${RUNS:-5}
+# The pipeline's tar options: reproducible as faigen build is, in every tar below.
+export TAR_OPTIONS="--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner"
 work=$(mktemp -d "${TMPDIR:-/tmp}/faigen-bench-build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 bench/synthetic-site "$HOSTS" "$CLASSES" > "$work/site.yaml"
@@ -39,11 +41,11 @@ echo "site: $HOSTS hosts, $CLASSES classes; rendered tree: $(find "$work/tree" -
 for run in $(seq 1 "$RUNS"); do
     measure "faigen build (render included)" "$FAIGEN" build 2> /dev/null --spec "$work/site.yaml" --output "$work/out$run"
     build=$(cat "$work/last")
-    measure "tar --sort=name ... | gzip -n" sh -c 'cd "$1" && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -c . | gzip -n > "$2"' \
+    measure "tar --sort=name ... | gzip -n" sh -c 'cd "$1" && tar -c . | gzip -n > "$2"' \
         sh "$work/tree" "$work/pipeline$run.tar.gz"
     pipeline=$(cat "$work/last")
     measure "faigen render, then tar ... | gzip -n" sh -c '"$1" render --spec "$2" "$3" > /dev/null && cd "$3" &&
-        tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --exclude=./.faigen -c . | gzip -n > "$4"' \
+        tar --exclude=./.faigen -c . | gzip -n > "$4"' \
         sh "$FAIGEN" "$work/site.yaml" "$work/rendered$run" "$work/by-hand$run.tar.gz"
     by_hand=$(cat "$work/last")
     archive=$(find "$work/out$run" -name faiconfig.tar.gz -exec wc -c {} + | awk '{ print $1 }')
@@ -52,6 +54,6 @@ for run in $(seq 1 "$RUNS"); do
             n, (p > 0 ? b / p : 0), (h > 0 ? b / h : 0), a, g }'
 done
 ${CC:-clang} -O2 -o "$work/floor" bench/floor.c -lyaml -lz
-(cd "$work/tree" && tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf "$work/tree.tar" .)
+(cd "$work/tree" && tar -cf "$work/tree.tar" .)
 echo "floor: libyaml's events of the spec alone $("$work/floor" yaml "$work/site.yaml");" \
     "zlib level 6 of the $(wc -c < "$work/tree.tar")-byte tar alone $("$work/floor" deflate "$work/tree.tar")"

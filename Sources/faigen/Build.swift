@@ -54,9 +54,7 @@ struct Build: ParsableCommand {
                 spec: siteSpec, base: baseSpace, templates: templateSet,
                 mtime: try BuildTime.from(sourceDateEpoch: ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"]))
             for note in build.notes { Diagnostics.note(note) }
-            for finding in build.warnings {
-                Diagnostics.warning("\(base.map { $0.joiningPath(finding.path) } ?? finding.path):\(finding.line): \(finding.message) [\(finding.check)]")
-            }
+            for finding in build.warnings { Diagnostics.warning(finding, root: base) }
             for change in build.normalizedModes {
                 Diagnostics.warning("\(base.map { $0.joiningPath(change.path) } ?? change.path): mode "
                     + "\(String(change.mode, radix: 8)) is stored as \(String(change.stored, radix: 8)), as git keeps it "

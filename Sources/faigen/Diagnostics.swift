@@ -21,6 +21,11 @@ enum Diagnostics {
         print("faigen: warning: \(text)", to: &stderr)
     }
 
+    /// A render check's finding, its path below `root` (the config space it is about).
+    static func warning(_ finding: Finding, root: String?) {
+        warning("\(root.map { $0.joiningPath(finding.path) } ?? finding.path):\(finding.line): \(finding.message) [\(finding.check)]")
+    }
+
     /// Runs a subcommand body; input errors become one line and exit code 2.
     static func run(_ body: () throws -> Void) throws {
         do {

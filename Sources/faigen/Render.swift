@@ -102,9 +102,7 @@ struct Render: ParsableCommand {
                 }
             }
             for note in rendering.notes { print(note) }
-            for finding in rendering.warnings {
-                Diagnostics.warning("\((base ?? outputDirectory).joiningPath(finding.path)):\(finding.line): \(finding.message) [\(finding.check)]")
-            }
+            for finding in rendering.warnings { Diagnostics.warning(finding, root: base ?? outputDirectory) }
             for path in report.keptEdited {
                 Diagnostics.warning("\(outputDirectory.joiningPath(path)): edited by hand since faigen wrote it; left alone (--force overwrites)")
             }

@@ -36,7 +36,7 @@ enum BuildManifest {
             lines += 1
         }
         var inserted: [UInt8] = []
-        let time = Array(" time=\(mtime).0".utf8)
+        let time = timeField(mtime)
         for entry in added { appendLine(&inserted, entry, hashes: hashes, time: time) }
         var out = Array(manifest[..<offset])
         out.reserveCapacity(manifest.count + inserted.count)
@@ -48,7 +48,7 @@ enum BuildManifest {
     static func contents(_ entries: [TreeEntry], hashes: [String: String], mtime: Int64) -> [UInt8] {
         // The root first, without mode or time: it is FAI's $FAI, made before the archive is unpacked.
         var out: [UInt8] = Array("#mtree\n. type=dir\n".utf8)
-        let time = Array(" time=\(mtime).0".utf8)
+        let time = timeField(mtime)
         // Lines are made a chunk at a time on every core, then joined in order.
         let chunk = 1024
         let parts = Parallel.map((entries.count + chunk - 1) / chunk, minimumChunk: 1) { index in
@@ -62,6 +62,11 @@ enum BuildManifest {
         out.reserveCapacity(out.count + parts.reduce(0) { $0 + $1.count })
         for part in parts { out += part }
         return out
+    }
+
+    /// ` time=MTIME.0`, the same on every line.
+    private static func timeField(_ mtime: Int64) -> [UInt8] {
+        Array(" time=\(mtime).0".utf8)
     }
 
     private static func appendLine(_ out: inout [UInt8], _ entry: TreeEntry, hashes: [String: String], time: [UInt8]) {

@@ -166,21 +166,16 @@ extension SiteSpec {
         // Each class's files, and each host's, independent of the others: made on every core,
         // taken in order (the first error in spec order is the one reported).
         let classes = self.classes
-        for made in Parallel.map(classes.count, { index in
-            Result { () throws(InputError) in try generators.classFiles(classes[index]) }
-        }) { files += try made.get() }
+        files += try Parallel.tryMap(classes.count) { index throws(InputError) in try generators.classFiles(classes[index]) }.joined()
         files += try generators.fileHelpers(classes)
         // The files each class's customization script has fcopy install.
         let calls = try Generators.fcopyCalls(classes, grub: grubLegacy, nfsroot: nfsroot != nil)
-        for made in Parallel.map(calls.count, { index in
-            Result { () throws(InputError) in try generators.fcopyScript(className: calls[index].className, calls: calls[index].calls) }
-        }) { files.append(try made.get()) }
-        let hosts = self.hosts
-        for made in Parallel.map(hosts.count, { index in
-            Result { () throws(InputError) in try generators.hostClassFile(hosts[index]) }
-        }) {
-            if let file = try made.get() { files.append(file) }
+        files += try Parallel.tryMap(calls.count) { index throws(InputError) in
+            try generators.fcopyScript(className: calls[index].className, calls: calls[index].calls)
         }
+        let hosts = self.hosts
+        files += try Parallel.tryMap(hosts.count) { index throws(InputError) in try generators.hostClassFile(hosts[index]) }
+            .compactMap { $0 }
         var seen: Set<String> = []
         for file in files where !seen.insert(file.path).inserted {
             throw InputError(file: source, "two parts of the spec both generate \(file.path)",

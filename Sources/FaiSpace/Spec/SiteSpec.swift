@@ -61,11 +61,9 @@ public struct SiteSpec: Sendable, Hashable {
         if let classes = top["classes"] {
             // Each class on its own, on every core; the first error in spec order is reported.
             let entries = try classes.orderedEntries("classes")
-            for read in Parallel.map(entries.count, { index in
-                Result { () throws(InputError) in
-                    try ClassSpec(name: try entries[index].key.className("a class name"), node: entries[index].value)
-                }
-            }) { self.classes.append(try read.get()) }
+            self.classes = try Parallel.tryMap(entries.count) { index throws(InputError) in
+                try ClassSpec(name: try entries[index].key.className("a class name"), node: entries[index].value)
+            }
         }
         if let grub = top["grub_legacy"] { grubLegacy = try GrubLegacy(node: grub) }
         if let ganeti = top["ganeti"] {

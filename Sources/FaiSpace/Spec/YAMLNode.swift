@@ -451,12 +451,6 @@ enum YAMLComposer {
                 for second in 1..<pairs.count {
                     if let first = (0..<second).first(where: { same($0, second) }) { repeats.append((first, second)) }
                 }
-            } else if pairs.count <= 8 {
-                // A few keys, a list or mapping among them: comparing each pair beats hashing.
-                let keys = pairs.map { KeyIdentity($0.key) }
-                for second in 1..<keys.count {
-                    if let first = (0..<second).first(where: { keys[$0] == keys[second] }) { repeats.append((first, second)) }
-                }
             } else {
                 let keys = pairs.map { KeyIdentity($0.key) }
                 var seen: [KeyIdentity: Int] = [:]

@@ -33,4 +33,15 @@ enum Parallel {
             initialized = count
         }
     }
+
+    /// ``map(_:minimumChunk:_:)`` of work that can fail: every index runs, then the first
+    /// error in index order is thrown, the one a loop over the indices in turn would stop at.
+    static func tryMap<T>(_ count: Int, minimumChunk: Int = 32, _ transform: (Int) throws(InputError) -> T) throws(InputError) -> [T] {
+        var values: [T] = []
+        values.reserveCapacity(count)
+        for result in map(count, minimumChunk: minimumChunk, { index in Result { () throws(InputError) in try transform(index) } }) {
+            values.append(try result.get())
+        }
+        return values
+    }
 }
